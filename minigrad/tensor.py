@@ -1,0 +1,529 @@
+"""``Tensor``: an array that remembers how it was made, so gradients can flow back.
+
+A Tensor holds
+
+- its values, an array of the backend (NumPy) in ``_data``;
+- ``requires_grad``: whether gradients should be computed for it;
+- ``grad``: after ``backward()``, dL/d(this tensor) as a Tensor (leaves only,
+  accumulated across calls as in PyTorch: call ``zero_grad`` between steps);
+- ``grad_fn``: the Function node that produced it (None for leaves, which
+  are the tensors you created yourself).
+
+The operations themselves live in ``minigrad/ops``; the methods below only
+hand over to them, so ``x.tanh()`` and ``minigrad.tanh(x)`` are one thing.
+"""
+from . import autograd, backend, dtypes
+from .ops import activation, compare, elementwise, linalg, reduce
+from .ops import shape as shape_ops
+
+
+class Tensor:
+    """An n-dimensional array with reverse-mode automatic differentiation.
+
+    Create tensors with ``minigrad.tensor(data)`` or the factories
+    (``zeros``, ``randn``, ...).  ``Tensor(data)`` does the same as
+    ``minigrad.tensor(data)``.
+    """
+
+    __slots__ = ("_data", "_requires_grad", "grad", "grad_fn", "_retains_grad", "_version", "__weakref__")
+    # Make NumPy hand `array * tensor` to Tensor.__rmul__ instead of looping over the tensor.
+    __array_ufunc__ = None
+
+    def __init__(self, data, dtype=None, requires_grad=False):
+        array = _as_array(data, dtype)
+        self._data = array
+        self._requires_grad = False
+        self.grad = None
+        self.grad_fn = None
+        self._retains_grad = False
+        self._version = [0]
+        if requires_grad:
+            self.requires_grad = True
+
+    @classmethod
+    def _from_array(cls, array):
+        """Wrap an array that an operation just made (no copy, no checks)."""
+        t = cls.__new__(cls)
+        t._data = array
+        t._requires_grad = False
+        t.grad = None
+        t.grad_fn = None
+        t._retains_grad = False
+        t._version = [0]
+        return t
+
+    # ----------------------------------------------------------- attributes
+    @property
+    def requires_grad(self):
+        return self._requires_grad
+
+    @requires_grad.setter
+    def requires_grad(self, value):
+        if self.grad_fn is not None:
+            raise RuntimeError(
+                "requires_grad can only be changed on leaf tensors (ones you created); this tensor was made by "
+                f"{self.grad_fn.name()}. Use .detach() to get a leaf with the same values."
+            )
+        if value and self._data.dtype.kind != "f":
+            raise TypeError(
+                f"only floating-point tensors can require gradients; this one is {self.dtype}. "
+                "Convert it first with .float() or .double()."
+            )
+        self._requires_grad = bool(value)
+
+    def requires_grad_(self, requires_grad=True):
+        self.requires_grad = requires_grad
+        return self
+
+    @property
+    def is_leaf(self):
+        return self.grad_fn is None
+
+    @property
+    def shape(self):
+        return self._data.shape
+
+    @property
+    def ndim(self):
+        return self._data.ndim
+
+    @property
+    def dtype(self):
+        return dtypes.from_numpy_dtype(self._data.dtype)
+
+    @property
+    def xp(self):
+        """The array module (NumPy or CuPy) that holds this tensor's values."""
+        return backend.get_array_module(self._data)
+
+    @property
+    def device(self):
+        return "cuda" if self.xp is not backend.cpu else "cpu"
+
+    @property
+    def data(self):
+        """The same values without history: a leaf that shares memory with this tensor.
+
+        ``p.data.zero_()`` or ``p.data.copy_(w)`` change ``p`` in place without
+        being recorded; that is how parameters are initialised.
+        """
+        t = Tensor._from_array(self._data)
+        t._version = self._version
+        return t
+
+    @data.setter
+    def data(self, value):
+        array = value._data if isinstance(value, Tensor) else _as_array(value, None)
+        self._data = array
+        self._version[0] += 1
+
+    def size(self, dim=None):
+        if dim is None:
+            return self.shape
+        return self.shape[_check_dim(dim, self.ndim, "size")]
+
+    def dim(self):
+        return self.ndim
+
+    def numel(self):
+        return int(self._data.size)
+
+    def __len__(self):
+        if self.ndim == 0:
+            raise TypeError("len() of a 0-d tensor: it holds a single value; use .item() to read it")
+        return self.shape[0]
+
+    @property
+    def T(self):
+        """The tensor with its dimensions reversed (for a matrix, its transpose)."""
+        return shape_ops.permute(self, tuple(range(self.ndim - 1, -1, -1)))
+
+    @property
+    def mT(self):
+        """The last two dimensions swapped (a batch of matrices transposed)."""
+        return shape_ops.transpose(self, -2, -1)
+
+    def is_floating_point(self):
+        return self._data.dtype.kind == "f"
+
+    # -------------------------------------------------------- host transfer
+    def item(self):
+        """The single value of a one-element tensor as a Python number."""
+        if self._data.size != 1:
+            raise ValueError(
+                f"item() needs a tensor with exactly one element; this one has shape {self.shape}. "
+                "Reduce it first (for example .sum() or .mean()) or index one element."
+            )
+        return backend.to_numpy(self._data).reshape(()).item()
+
+    def numpy(self):
+        """The values as a NumPy array (shared memory on the CPU, as in PyTorch)."""
+        if self._requires_grad:
+            raise RuntimeError(
+                "numpy() on a tensor that requires grad would let its values change behind autograd's back; "
+                "call tensor.detach().numpy() instead."
+            )
+        return backend.to_numpy(self._data)
+
+    def tolist(self):
+        return backend.to_numpy(self._data).tolist()
+
+    def __array__(self, dtype=None, copy=None):
+        array = self.numpy()
+        return array if dtype is None else array.astype(dtype)
+
+    def __float__(self):
+        return float(self.item())
+
+    def __int__(self):
+        return int(self.item())
+
+    def __index__(self):
+        if self._data.dtype.kind not in "iub":
+            raise TypeError(f"only integer tensors can be used as an index; this one is {self.dtype}")
+        return int(self.item())
+
+    def __bool__(self):
+        if self._data.size != 1:
+            raise RuntimeError(
+                f"the truth value of a tensor with {self._data.size} elements is ambiguous; "
+                "use .any() or .all() to reduce it to one value."
+            )
+        return bool(self.item())
+
+    def __iter__(self):
+        if self.ndim == 0:
+            raise TypeError("iteration over a 0-d tensor")
+        return (self[i] for i in range(self.shape[0]))
+
+    def __hash__(self):
+        return id(self)
+
+    def __repr__(self):
+        xp = backend.cpu
+        body = xp.array2string(
+            backend.to_numpy(self._data), separator=", ", prefix="tensor(", precision=4, threshold=100
+        )
+        parts = [f"tensor({body}", f"dtype={self.dtype!r}"]
+        if self.device != "cpu":
+            parts.append(f"device='{self.device}'")
+        if self.grad_fn is not None:
+            parts.append(f"grad_fn={self.grad_fn!r}")
+        elif self._requires_grad:
+            parts.append("requires_grad=True")
+        return ", ".join(parts) + ")"
+
+    # ---------------------------------------------------------------- graph
+    def backward(self, gradient=None, retain_graph=False):
+        """Compute d(self)/d(leaf) for every leaf that requires grad, into ``leaf.grad``.
+
+        ``self`` must be a single value (a loss) unless ``gradient`` - the
+        dL/d(self) to start from, of self's shape - is given.  Gradients add
+        up across calls; zero them between optimisation steps.
+        """
+        if not self._requires_grad:
+            raise RuntimeError(
+                "backward() was called on a tensor that does not require grad: none of the tensors it was "
+                "computed from had requires_grad=True, or it was computed inside no_grad(). Create your "
+                "parameters with requires_grad=True."
+            )
+        seed = self._initial_grad(gradient, "backward")
+        autograd.run_backward(self, seed, retain_graph=retain_graph)
+
+    def _initial_grad(self, gradient, caller):
+        if gradient is None:
+            if self._data.size != 1:
+                raise RuntimeError(
+                    f"{caller}: the gradient can only be created implicitly for a single value, but this "
+                    f"tensor has shape {self.shape}. Reduce it to a scalar first (.sum() or .mean()), or "
+                    f"pass the starting gradient: {caller}(gradient=minigrad.ones_like(t))."
+                )
+            return self.xp.ones(self.shape, dtype=self._data.dtype)
+        grad = gradient._data if isinstance(gradient, Tensor) else self.xp.asarray(gradient)
+        if grad.shape != self.shape:
+            raise RuntimeError(
+                f"{caller}: the gradient has shape {tuple(grad.shape)} but the tensor has shape {self.shape}; "
+                "they must match."
+            )
+        return grad.astype(self._data.dtype, copy=False)
+
+    def _accumulate_grad(self, grad):
+        if self.grad is None:
+            # Copy: the same array may also be flowing to other tensors.
+            self.grad = Tensor._from_array(grad.copy())
+        else:
+            self.grad._data = self.grad._data + grad
+
+    def retain_grad(self):
+        """Keep ``.grad`` on this non-leaf tensor too after backward."""
+        if self.grad_fn is not None:
+            self._retains_grad = True
+        return self
+
+    def detach(self):
+        """The same values, cut from the graph: a new leaf sharing memory."""
+        return self.data
+
+    def detach_(self):
+        self.grad_fn = None
+        self._requires_grad = False
+        return self
+
+    def clone(self):
+        """A copy of the values; gradients flow back to the original."""
+        return elementwise.clone(self)
+
+    # ----------------------------------------------------- in-place helpers
+    def _inplace_allowed(self, what):
+        if self._requires_grad and (autograd.is_grad_enabled() or self.grad_fn is not None):
+            raise RuntimeError(
+                f"{what}: this tensor requires grad, and changing it in place would corrupt its gradient. "
+                f"Change its values through .data (for example p.data.{what}(...)), or do it inside "
+                "`with minigrad.no_grad():`."
+            )
+
+    def zero_(self):
+        self._inplace_allowed("zero_")
+        self._data[...] = 0
+        self._version[0] += 1
+        return self
+
+    def fill_(self, value):
+        self._inplace_allowed("fill_")
+        self._data[...] = value
+        self._version[0] += 1
+        return self
+
+    def copy_(self, src):
+        """Copy ``src``'s values into this tensor, broadcasting them to its shape."""
+        self._inplace_allowed("copy_")
+        values = src._data if isinstance(src, Tensor) else self.xp.asarray(src)
+        try:
+            target_shape = backend.cpu.broadcast_shapes(values.shape, self.shape)
+        except ValueError:
+            target_shape = None
+        if target_shape != self.shape:
+            raise ValueError(f"copy_: cannot copy values of shape {tuple(values.shape)} into shape {self.shape}")
+        self._data[...] = values
+        self._version[0] += 1
+        return self
+
+    def __setitem__(self, index, value):
+        self._inplace_allowed("__setitem__")
+        index = shape_ops._array_index(index, self.xp)
+        self._data[index] = value._data if isinstance(value, Tensor) else value
+        self._version[0] += 1
+
+    # ---------------------------------------------------------- conversions
+    def to(self, dtype_or_device=None, dtype=None):
+        """Convert to another dtype (``t.to(minigrad.float64)``); 'cpu' is accepted as a device."""
+        target = dtype if dtype is not None else dtype_or_device
+        if target in (None, "cpu"):
+            return self
+        if isinstance(target, str) and target.startswith("cuda"):
+            raise RuntimeError("to('cuda'): this build of minigrad runs on the CPU only (NumPy).")
+        return elementwise.to_dtype(self, dtypes.to_numpy_dtype(target))
+
+    def type(self, dtype):
+        return self.to(dtype)
+
+    def float(self):
+        return self.to(dtypes.float32)
+
+    def double(self):
+        return self.to(dtypes.float64)
+
+    def long(self):
+        return self.to(dtypes.int64)
+
+    def bool(self):
+        return self.to(dtypes.bool)
+
+    def cpu(self):
+        return self
+
+    # ------------------------------------------------------------ operators
+    def __add__(self, other):
+        return elementwise.add(self, other)
+
+    def __radd__(self, other):
+        return elementwise.add(other, self)
+
+    def __sub__(self, other):
+        return elementwise.sub(self, other)
+
+    def __rsub__(self, other):
+        return elementwise.sub(other, self)
+
+    def __mul__(self, other):
+        return elementwise.mul(self, other)
+
+    def __rmul__(self, other):
+        return elementwise.mul(other, self)
+
+    def __truediv__(self, other):
+        return elementwise.div(self, other)
+
+    def __rtruediv__(self, other):
+        return elementwise.div(other, self)
+
+    def __pow__(self, other):
+        return elementwise.pow(self, other)
+
+    def __rpow__(self, other):
+        return elementwise.pow(other, self)
+
+    def __matmul__(self, other):
+        return linalg.matmul(self, other)
+
+    def __rmatmul__(self, other):
+        return linalg.matmul(other, self)
+
+    def __neg__(self):
+        return elementwise.neg(self)
+
+    def __abs__(self):
+        return elementwise.abs(self)
+
+    def __eq__(self, other):
+        return compare.eq(self, other)
+
+    def __ne__(self, other):
+        return compare.ne(self, other)
+
+    def __lt__(self, other):
+        return compare.lt(self, other)
+
+    def __le__(self, other):
+        return compare.le(self, other)
+
+    def __gt__(self, other):
+        return compare.gt(self, other)
+
+    def __ge__(self, other):
+        return compare.ge(self, other)
+
+    def __invert__(self):
+        return compare.logical_not(self)
+
+    def __and__(self, other):
+        return compare.logical_and(self, other)
+
+    def __or__(self, other):
+        return compare.logical_or(self, other)
+
+    def __getitem__(self, index):
+        return shape_ops.getitem(self, index)
+
+    # ---------------------------------------------- methods, PyTorch's names
+    add = elementwise.add
+    sub = elementwise.sub
+    mul = elementwise.mul
+    div = elementwise.div
+    pow = elementwise.pow
+    neg = elementwise.neg
+    exp = elementwise.exp
+    log = elementwise.log
+    sqrt = elementwise.sqrt
+    abs = elementwise.abs
+    clamp = elementwise.clamp
+    clip = elementwise.clamp
+    maximum = elementwise.maximum
+    minimum = elementwise.minimum
+    where = elementwise.tensor_where
+
+    tanh = activation.tanh
+    sigmoid = activation.sigmoid
+    relu = activation.relu
+    softmax = activation.softmax
+    log_softmax = activation.log_softmax
+
+    sum = reduce.sum
+    mean = reduce.mean
+    var = reduce.var
+    std = reduce.std
+    max = reduce.max
+    min = reduce.min
+    amax = reduce.amax
+    amin = reduce.amin
+    argmax = reduce.argmax
+    argmin = reduce.argmin
+    topk = reduce.topk
+    logsumexp = reduce.logsumexp
+
+    reshape = shape_ops.reshape
+    view = shape_ops.reshape
+    transpose = shape_ops.transpose
+    permute = shape_ops.permute
+    unsqueeze = shape_ops.unsqueeze
+    squeeze = shape_ops.squeeze
+    flatten = shape_ops.flatten
+    expand = shape_ops.expand
+    gather = shape_ops.gather
+    masked_fill = elementwise.masked_fill
+
+    def expand_as(self, other):
+        return shape_ops.expand(self, other.shape)
+
+    def view_as(self, other):
+        return shape_ops.reshape(self, other.shape)
+
+    matmul = linalg.matmul
+
+    eq = compare.eq
+    ne = compare.ne
+    lt = compare.lt
+    le = compare.le
+    gt = compare.gt
+    ge = compare.ge
+    any = compare.any
+    all = compare.all
+    allclose = compare.allclose
+    isclose = compare.isclose
+    equal = compare.equal
+
+
+def _check_dim(dim, ndim, op):
+    if not -max(ndim, 1) <= dim < max(ndim, 1):
+        raise IndexError(
+            f"{op}: dimension {dim} is out of range for a tensor with {ndim} dimension(s) "
+            f"(valid: {-max(ndim, 1)} to {max(ndim, 1) - 1})"
+        )
+    return dim % max(ndim, 1)
+
+
+def _as_array(data, dtype):
+    """Turn ``data`` into a backend array of a supported dtype, PyTorch's way.
+
+    Arrays keep their dtype; Python floats become float32 (PyTorch's default),
+    Python ints int64 and Python bools bool.
+    """
+    xp = backend.cpu
+    if isinstance(data, Tensor):
+        array = data._data.copy()
+    elif backend.is_array(data):
+        xp = backend.get_array_module(data)
+        array = data.copy()
+    elif hasattr(data, "dtype") and hasattr(data, "shape"):
+        array = xp.asarray(data)
+    else:
+        try:
+            array = xp.asarray(data)
+        except (ValueError, TypeError) as err:
+            raise TypeError(
+                f"tensor: cannot make a tensor from {type(data).__name__} data ({err}). Give a number, "
+                "a (nested) list of numbers of equal lengths, or a NumPy array."
+            ) from None
+        if array.dtype.kind == "f":
+            array = array.astype(xp.float32)
+        elif array.dtype == object:
+            raise TypeError(
+                "tensor: the data is ragged or mixes types; every row of a nested list must have the same length."
+            )
+    if dtype is not None:
+        array = array.astype(dtypes.to_numpy_dtype(dtype), copy=False)
+    else:
+        target = dtypes.supported(array.dtype)
+        if array.dtype != target:
+            array = array.astype(target)
+    return array
