@@ -1,0 +1,390 @@
+"""``Module``, ``Parameter`` and the containers ``Sequential``, ``ModuleList``, ``ModuleDict``.
+
+A Module is a piece of a network: it owns Parameters (tensors to be
+learned), buffers (tensors that are state but not learned, such as
+BatchNorm's running mean) and sub-modules.  Assigning one of those as an
+attribute registers it, so ``parameters()`` finds every weight in the tree
+and ``state_dict()`` names them with dotted paths (``fc1.weight``) exactly as
+PyTorch does.
+"""
+import difflib
+from collections import namedtuple
+
+from .. import dtypes
+from ..tensor import Tensor
+
+
+class Parameter(Tensor):
+    """A Tensor that a Module learns: it requires grad and is found by ``parameters()``."""
+
+    __slots__ = ()
+
+    def __init__(self, data, requires_grad=True):
+        super().__init__(data, requires_grad=requires_grad)
+
+    def __repr__(self):
+        return "Parameter containing:\n" + super().__repr__()
+
+
+# What load_state_dict returns (PyTorch's name for it).
+IncompatibleKeys = namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])
+
+
+class Module:
+    """Base class of every layer and model: subclass it and define ``forward``.
+
+    ::
+
+        class Net(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.fc = nn.Linear(10, 2)
+
+            def forward(self, x):
+                return self.fc(x)
+    """
+
+    def __init__(self):
+        object.__setattr__(self, "_parameters", {})
+        object.__setattr__(self, "_buffers", {})
+        object.__setattr__(self, "_buffer_names", set())
+        object.__setattr__(self, "_non_persistent", set())
+        object.__setattr__(self, "_modules", {})
+        object.__setattr__(self, "training", True)
+
+    def forward(self, *args, **kwargs):
+        raise NotImplementedError(f"{type(self).__name__} must define forward(self, ...)")
+
+    def __call__(self, *args, **kwargs):
+        return self.forward(*args, **kwargs)
+
+    # ------------------------------------------------------ registration
+    def __setattr__(self, name, value):
+        if "_parameters" not in self.__dict__:
+            raise AttributeError(
+                f"cannot assign {name!r} before Module.__init__() is called: "
+                f"add super().__init__() at the top of {type(self).__name__}.__init__"
+            )
+        for registry in (self._parameters, self._buffers, self._modules):
+            registry.pop(name, None)
+        self.__dict__.pop(name, None)
+        if isinstance(value, Parameter):
+            self._parameters[name] = value
+        elif isinstance(value, Module):
+            self._modules[name] = value
+        elif isinstance(value, Tensor) and name in self._buffer_names:
+            self._buffers[name] = value
+        else:
+            object.__setattr__(self, name, value)
+
+    def __getattr__(self, name):
+        # Only reached when normal lookup fails: look in the registries, then fail loudly.
+        for registry in ("_parameters", "_buffers", "_modules"):
+            found = self.__dict__.get(registry, {})
+            if name in found:
+                return found[name]
+        known = list(self.__dict__.get("_parameters", {})) + list(self.__dict__.get("_buffers", {}))
+        known += list(self.__dict__.get("_modules", {})) + [k for k in self.__dict__ if not k.startswith("_")]
+        close = difflib.get_close_matches(name, known, n=1)
+        suggestion = f" Did you mean {close[0]!r}?" if close else ""
+        raise AttributeError(f"'{type(self).__name__}' object has no attribute {name!r}.{suggestion}")
+
+    def __delattr__(self, name):
+        for registry in (self._parameters, self._buffers, self._modules):
+            if name in registry:
+                del registry[name]
+                return
+        object.__delattr__(self, name)
+
+    def register_buffer(self, name, tensor, persistent=True):
+        """Keep ``tensor`` as state that is saved in ``state_dict`` but not learned."""
+        self._buffer_names.add(name)
+        if not persistent:
+            self._non_persistent.add(name)
+        if tensor is None:
+            self._buffers[name] = None
+        else:
+            setattr(self, name, tensor)
+
+    def register_parameter(self, name, param):
+        if param is None:
+            self._parameters[name] = None
+        else:
+            setattr(self, name, param)
+
+    def add_module(self, name, module):
+        setattr(self, name, module)
+
+    # ------------------------------------------------------------ walking
+    def named_modules(self, prefix=""):
+        seen = set()
+        stack = [(prefix, self)]
+        while stack:
+            name, module = stack.pop(0)
+            if id(module) in seen:
+                continue
+            seen.add(id(module))
+            yield name, module
+            stack[0:0] = [
+                (f"{name}.{child_name}" if name else child_name, child)
+                for child_name, child in module._modules.items()
+                if child is not None
+            ]
+
+    def modules(self):
+        for _, module in self.named_modules():
+            yield module
+
+    def named_children(self):
+        for name, module in self._modules.items():
+            if module is not None:
+                yield name, module
+
+    def children(self):
+        for _, module in self.named_children():
+            yield module
+
+    def _named_members(self, registry, recurse):
+        seen = set()
+        walk = self.named_modules() if recurse else [("", self)]
+        for module_name, module in walk:
+            for name, value in getattr(module, registry).items():
+                if value is None or id(value) in seen:
+                    continue
+                seen.add(id(value))
+                yield (f"{module_name}.{name}" if module_name else name), value
+
+    def named_parameters(self, recurse=True):
+        """(dotted name, Parameter) for every parameter, each shared one once."""
+        return self._named_members("_parameters", recurse)
+
+    def parameters(self, recurse=True):
+        for _, p in self.named_parameters(recurse):
+            yield p
+
+    def named_buffers(self, recurse=True):
+        return self._named_members("_buffers", recurse)
+
+    def buffers(self, recurse=True):
+        for _, b in self.named_buffers(recurse):
+            yield b
+
+    # -------------------------------------------------------------- modes
+    def train(self, mode=True):
+        """Training mode (dropout active, BatchNorm uses batch statistics); returns self."""
+        for module in self.modules():
+            object.__setattr__(module, "training", bool(mode))
+        return self
+
+    def eval(self):
+        """Evaluation mode: dropout off, BatchNorm uses its running statistics."""
+        return self.train(False)
+
+    def zero_grad(self, set_to_none=True):
+        for p in self.parameters():
+            if set_to_none:
+                p.grad = None
+            elif p.grad is not None:
+                p.grad.data.zero_()
+
+    def requires_grad_(self, requires_grad=True):
+        for p in self.parameters():
+            p.requires_grad = requires_grad
+        return self
+
+    def apply(self, fn):
+        """Call ``fn(module)`` on every sub-module and then on self (for custom initialisation)."""
+        for module in self.children():
+            module.apply(fn)
+        fn(self)
+        return self
+
+    # ------------------------------------------------------------ dtypes
+    def to(self, dtype=None, device=None):
+        """Convert floating-point parameters and buffers to ``dtype`` in place; returns self."""
+        target = dtype
+        if isinstance(target, str) and target in ("cpu", "cuda"):
+            device, target = target, None
+        if device not in (None, "cpu"):
+            raise RuntimeError(f"Module.to({device!r}): this build of minigrad runs on the CPU only")
+        if target is None:
+            return self
+        np_dtype = dtypes.to_numpy_dtype(target)
+        for module in self.modules():
+            for registry in (module._parameters, module._buffers):
+                for value in registry.values():
+                    if value is not None and value.is_floating_point():
+                        value.data = value._data.astype(np_dtype)
+                        if value.grad is not None:
+                            value.grad = Tensor._from_array(value.grad._data.astype(np_dtype))
+        return self
+
+    def float(self):
+        return self.to(dtypes.float32)
+
+    def double(self):
+        return self.to(dtypes.float64)
+
+    # --------------------------------------------------------- state dict
+    def state_dict(self):
+        """Every parameter and persistent buffer by dotted name, as tensors without history."""
+        state = {}
+        for module_name, module in self.named_modules():
+            for registry in (module._parameters, module._buffers):
+                for name, value in registry.items():
+                    if value is None or (registry is module._buffers and name in module._non_persistent):
+                        continue
+                    state[f"{module_name}.{name}" if module_name else name] = value.detach()
+        return state
+
+    def load_state_dict(self, state_dict, strict=True):
+        """Copy values from ``state_dict`` into this module's parameters and buffers.
+
+        Values may be Tensors or NumPy arrays (so a PyTorch state dict converts
+        with ``{k: v.numpy() for k, v in sd.items()}``).  With ``strict=True``,
+        missing or unexpected names are an error; a wrong shape always is.
+        """
+        own = self.state_dict()
+        missing = [k for k in own if k not in state_dict]
+        unexpected = [k for k in state_dict if k not in own]
+        wrong = []
+        for key, target in own.items():
+            if key in state_dict:
+                value = state_dict[key]
+                shape = tuple(getattr(value, "shape", ()))
+                if shape != target.shape:
+                    wrong.append(f"{key}: the checkpoint has shape {shape}, the model {target.shape}")
+        problems = []
+        if strict and missing:
+            problems.append("missing keys (in the model, not in the state dict): " + ", ".join(missing))
+        if strict and unexpected:
+            problems.append("unexpected keys (in the state dict, not in the model): " + ", ".join(unexpected))
+        if wrong:
+            problems.append("shape mismatches: " + "; ".join(wrong))
+        if problems:
+            raise RuntimeError(
+                f"Error(s) in loading state_dict for {type(self).__name__}:\n  "
+                + "\n  ".join(problems)
+                + "\nIs this checkpoint from a model built with the same layers and sizes?"
+            )
+        for key, target in own.items():
+            if key in state_dict:
+                value = state_dict[key]
+                array = value._data if isinstance(value, Tensor) else target.xp.asarray(value)
+                target.data = array.astype(target._data.dtype, copy=True)
+        return IncompatibleKeys(missing, unexpected)
+
+    # --------------------------------------------------------------- repr
+    def extra_repr(self):
+        """The text inside the parentheses of this module's line in ``repr``."""
+        return ""
+
+    def __repr__(self):
+        lines = []
+        for name, child in self._modules.items():
+            child_text = repr(child).replace("\n", "\n  ")
+            lines.append(f"  ({name}): {child_text}")
+        extra = self.extra_repr()
+        if not lines:
+            return f"{type(self).__name__}({extra})"
+        head = f"{type(self).__name__}({extra}" if extra else f"{type(self).__name__}("
+        return head + "\n" + "\n".join(lines) + "\n)"
+
+
+class Sequential(Module):
+    """Modules applied one after another: ``Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 2))``.
+
+    Also accepts a dict of name -> module, so the parameters get those names.
+    """
+
+    def __init__(self, *modules):
+        super().__init__()
+        if len(modules) == 1 and isinstance(modules[0], dict):
+            for name, module in modules[0].items():
+                self.add_module(name, module)
+        else:
+            for index, module in enumerate(modules):
+                self.add_module(str(index), module)
+
+    def forward(self, x):
+        for module in self._modules.values():
+            x = module(x)
+        return x
+
+    def __getitem__(self, index):
+        modules = list(self._modules.values())
+        if isinstance(index, slice):
+            return Sequential(dict(list(self._modules.items())[index]))
+        return modules[index]
+
+    def __len__(self):
+        return len(self._modules)
+
+    def __iter__(self):
+        return iter(self._modules.values())
+
+    def append(self, module):
+        self.add_module(str(len(self._modules)), module)
+        return self
+
+
+class ModuleList(Module):
+    """A list of modules whose parameters are registered (a plain list would hide them)."""
+
+    def __init__(self, modules=()):
+        super().__init__()
+        self.extend(modules)
+
+    def __getitem__(self, index):
+        return list(self._modules.values())[index]
+
+    def __setitem__(self, index, module):
+        self.add_module(str(index % len(self)), module)
+
+    def __len__(self):
+        return len(self._modules)
+
+    def __iter__(self):
+        return iter(self._modules.values())
+
+    def append(self, module):
+        self.add_module(str(len(self._modules)), module)
+        return self
+
+    def extend(self, modules):
+        for module in modules:
+            self.append(module)
+        return self
+
+
+class ModuleDict(Module):
+    """A dict of modules whose parameters are registered, named by their keys."""
+
+    def __init__(self, modules=None):
+        super().__init__()
+        for name, module in (modules or {}).items():
+            self[name] = module
+
+    def __getitem__(self, name):
+        return self._modules[name]
+
+    def __setitem__(self, name, module):
+        self.add_module(name, module)
+
+    def __contains__(self, name):
+        return name in self._modules
+
+    def __len__(self):
+        return len(self._modules)
+
+    def __iter__(self):
+        return iter(self._modules)
+
+    def keys(self):
+        return self._modules.keys()
+
+    def values(self):
+        return self._modules.values()
+
+    def items(self):
+        return self._modules.items()
