@@ -24,6 +24,9 @@ class dtype:
     def __eq__(self, other):
         if isinstance(other, dtype):
             return self.name == other.name
+        if other is None:
+            # NumPy reads dtype(None) as float64; None is no dtype here.
+            return False
         try:
             return self.numpy == backend.cpu.dtype(other)
         except TypeError:

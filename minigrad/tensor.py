@@ -13,6 +13,7 @@ The operations themselves live in ``minigrad/ops``; the methods below only
 hand over to them, so ``x.tanh()`` and ``minigrad.tanh(x)`` are one thing.
 """
 from . import autograd, backend, dtypes
+from .errors import ShapeError
 from .ops import activation, compare, elementwise, linalg, reduce
 from .ops import shape as shape_ops
 
@@ -307,6 +308,37 @@ class Tensor:
         self._data[...] = values
         self._version[0] += 1
         return self
+
+    def _inplace(self, name, op, other):
+        """``self op= other`` in place: the way an optimizer step changes a parameter."""
+        self._inplace_allowed(name)
+        with autograd.no_grad():
+            result = op(self, other)
+        if result.shape != self.shape:
+            raise ShapeError(
+                f"{name}: the result has shape {result.shape} but an in-place operation must keep the tensor's "
+                f"shape {self.shape}"
+            )
+        self._data[...] = result._data
+        self._version[0] += 1
+        return self
+
+    def add_(self, other):
+        return self._inplace("add_", elementwise.add, other)
+
+    def sub_(self, other):
+        return self._inplace("sub_", elementwise.sub, other)
+
+    def mul_(self, other):
+        return self._inplace("mul_", elementwise.mul, other)
+
+    def div_(self, other):
+        return self._inplace("div_", elementwise.div, other)
+
+    __iadd__ = add_
+    __isub__ = sub_
+    __imul__ = mul_
+    __itruediv__ = div_
 
     def __setitem__(self, index, value):
         self._inplace_allowed("__setitem__")

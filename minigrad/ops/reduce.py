@@ -58,7 +58,8 @@ class Mean(Function):
     @staticmethod
     def backward(ctx, g):
         g = _unreduce(ctx.xp, g, ctx.dims, ctx.keepdim)
-        return ctx.xp.broadcast_to(g / max(ctx.count, 1), ctx.shape), None, None
+        # An empty mean has no entries to send gradient to; "or 1" only avoids 0/0.
+        return ctx.xp.broadcast_to(g / (ctx.count or 1), ctx.shape), None, None
 
 
 class Var(Function):
