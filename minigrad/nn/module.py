@@ -271,7 +271,9 @@ class Module:
             if key in state_dict:
                 value = state_dict[key]
                 array = value._data if isinstance(value, Tensor) else target.xp.asarray(value)
-                target.data = array.astype(target._data.dtype, copy=True)
+                # `target` shares its array with the real parameter: write into it, don't rebind it.
+                target._data[...] = array
+                target._version[0] += 1
         return IncompatibleKeys(missing, unexpected)
 
     # --------------------------------------------------------------- repr

@@ -1,0 +1,67 @@
+"""MR sentences as fixed batches of word indices, shared by the benchmarks.
+
+The benchmarks time the *model*, so both frameworks get exactly the same
+batches, prepared here once with plain NumPy.
+"""
+import os
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def data_folder():
+    """The shared data folder: $MINIGRAD_DATA, or ../shared/data beside the repository."""
+    return Path(os.environ.get("MINIGRAD_DATA", ROOT.parent / "shared" / "data"))
+
+
+def read_mr():
+    """(sentences as token lists, labels) of MR; split on "\\n" only, since "\\x85" is a line break to splitlines."""
+    folder = data_folder() / "mr"
+    if not folder.is_dir():
+        raise SystemExit(f"MR not found in {folder}; set MINIGRAD_DATA to the folder that holds mr/")
+    sentences, labels = [], []
+    for name, label in (("rt-polarity.neg", 0), ("rt-polarity.pos", 1)):
+        text = (folder / name).read_bytes().decode("cp1252")
+        for line in text.split("\n"):
+            if line.strip():
+                sentences.append(line.split())
+                labels.append(label)
+    return sentences, np.array(labels, dtype=np.int64)
+
+
+def vocabulary(sentences, max_size=None):
+    """word -> index, with 0 for padding and 1 for unknown words."""
+    counts = Counter(word for sentence in sentences for word in sentence)
+    words = [w for w, _ in sorted(counts.items(), key=lambda item: (-item[1], item[0]))][:max_size]
+    return {w: i + 2 for i, w in enumerate(words)}
+
+
+def index_batches(sentences, labels, vocab, batch_size, seed=0, min_len=5):
+    """Shuffled batches of (indices (B, L), labels (B,)), each padded to its longest sentence."""
+    order = np.random.default_rng(seed).permutation(len(sentences))
+    batches = []
+    for start in range(0, len(order), batch_size):
+        rows = order[start : start + batch_size]
+        length = max(min_len, max(len(sentences[i]) for i in rows))
+        ids = np.zeros((len(rows), length), dtype=np.int64)
+        for r, i in enumerate(rows):
+            encoded = [vocab.get(w, 1) for w in sentences[i]]
+            ids[r, : len(encoded)] = encoded
+        batches.append((ids, labels[rows]))
+    return batches
+
+
+def bag_batches(sentences, labels, vocab, batch_size, seed=0):
+    """Shuffled batches of (binary bag-of-words (B, V) float32, labels (B,))."""
+    batches = []
+    order = np.random.default_rng(seed).permutation(len(sentences))
+    for start in range(0, len(order), batch_size):
+        rows = order[start : start + batch_size]
+        bags = np.zeros((len(rows), len(vocab) + 2), dtype=np.float32)
+        for r, i in enumerate(rows):
+            bags[r, [vocab.get(w, 1) for w in sentences[i]]] = 1.0
+        batches.append((bags, labels[rows]))
+    return batches
