@@ -80,7 +80,8 @@ def _check(fn, inputs, checked, eps, atol, rtol):
         for slot, i in enumerate(checked):
             a = analytical[n_out][slot]
             n = numerical[n_out][slot]
-            bad = abs(a - n) > atol + rtol * abs(n)
+            # Written as 'not close' so that a NaN on either side counts as a disagreement.
+            bad = ~(abs(a - n) <= atol + rtol * abs(n))
             if bad.any():
                 raise GradcheckError(
                     _report(i, inputs[i], n_out, out, a, n, bad, kinks[n_out][slot], atol, rtol, len(outputs))
@@ -101,11 +102,14 @@ def _analytical(outputs, tensors):
             seed[k] = 1
             try:
                 grads = autograd.grad(out, tensors, grad_outputs=seed.reshape(out.shape), retain_graph=True)
+            except NotImplementedError:
+                raise  # an unwritten backward is not a wrong one
             except RuntimeError as err:
                 raise GradcheckError(_backward_failed(err, tensors)) from None
             except ValueError as err:
                 raise GradcheckError(
                     f"gradcheck: backward raised ValueError: {err}\n"
+                    f"  the checked inputs have shapes {_describe(tensors)}\n"
                     "  hint: shapes inside backward do not fit together; in a matrix product this usually "
                     "means a transpose is missing (dL/dA = g @ B^T, dL/dB = A^T @ g)."
                 ) from None
@@ -120,8 +124,12 @@ def _analytical(outputs, tensors):
     return result
 
 
+def _describe(tensors):
+    return ", ".join(str(t.shape) for t in tensors)
+
+
 def _backward_failed(err, tensors):
-    message = f"gradcheck: backward failed: {err}"
+    message = f"gradcheck: backward failed: {err}\n  the checked inputs have shapes {_describe(tensors)}"
     for t in tensors:
         if t.ndim >= 2 and tuple(reversed(t.shape)) in _shapes_in(str(err)):
             message += (
@@ -191,7 +199,7 @@ def _report(i, x, n_out, out, a, n, bad, kinks, atol, rtol, n_outputs):
         "  worst entries (J[k, j] = d output[k] / d input[j]):",
         f"    {'output k':<14}{'input j':<14}{'numerical':>12}{'analytical':>12}{'abs err':>10}{'rel err':>10}",
     ]
-    error = np.where(bad, abs(a - n), -1.0)
+    error = np.where(bad, np.nan_to_num(abs(a - n), nan=np.inf), -1.0)  # NaN entries count as the worst
     for flat in np.argsort(-error, axis=None)[: min(_SHOWN, int(bad.sum()))]:
         k, j = np.unravel_index(flat, a.shape)
         abs_err = abs(a[k, j] - n[k, j])
@@ -217,6 +225,14 @@ def _hint(a, n, bad, kinks, x, out, atol, rtol):
     def close(p, q):
         return bool((abs(p - q) <= atol + rtol * abs(q)).all())
 
+    if not np.isfinite(n).all():
+        return "the numerical gradient holds NaN or Inf: fn is not finite near these inputs; move them into its domain."
+    if not np.isfinite(a).all():
+        return (
+            "the analytical gradient holds NaN or Inf where the numerical one is finite: backward divides by zero "
+            "or takes the log or square root of 0 (at x = 0, sqrt(x) has slope 1 / (2 sqrt(x)) = inf). Run the "
+            "backward inside `with minigrad.detect_anomaly():` to find the operation."
+        )
     if not a.any() and n.any():
         return (
             "the analytical gradient is zero everywhere: backward returns zeros, or the input is cut off from the "
@@ -239,6 +255,11 @@ def _hint(a, n, bad, kinks, x, out, atol, rtol):
         a_t = np.swapaxes(a.reshape((a.shape[0],) + x.shape), -1, -2).reshape(a.shape)
         if close(a_t, n):
             return "the analytical gradient is the numerical one transposed: a transpose is missing or extra."
+    if close(np.sort(a, axis=None), np.sort(n, axis=None)):
+        return (
+            "the analytical Jacobian holds the same values as the numerical one, but in the wrong places: a "
+            "transpose is missing or extra (for y = A @ B, dL/dA = g @ B^T, not g @ B), or two axes are mixed up."
+        )
     missing = bad & (a == 0) & (n != 0)
     if missing.any() and (bad & ~missing).sum() == 0:
         return (
