@@ -60,6 +60,8 @@ class Tensor:
 
     @requires_grad.setter
     def requires_grad(self, value):
+        if self.grad_fn is not None and value:
+            return  # a tensor made by an operation already requires grad (PyTorch allows this no-op)
         if self.grad_fn is not None:
             raise RuntimeError(
                 "requires_grad can only be changed on leaf tensors (ones you created); this tensor was made by "
@@ -546,7 +548,7 @@ def _as_array(data, dtype):
                 f"tensor: cannot make a tensor from {type(data).__name__} data ({err}). Give a number, "
                 "a (nested) list of numbers of equal lengths, or a NumPy array."
             ) from None
-        if array.dtype.kind == "f":
+        if array.dtype.kind == "f" and dtype is None:
             array = array.astype(xp.float32)
         elif array.dtype == object:
             raise TypeError(

@@ -1,0 +1,74 @@
+"""Dropout (Srivastava et al., 2014): randomly silence units while training.
+
+Each training step zeroes every element with probability p, so no unit can
+rely on one particular other unit being there; the network learns redundant
+features and overfits less.  The kept elements are scaled by 1 / (1 - p)
+("inverted dropout"), so the expected value of each output equals its input
+and nothing needs rescaling at evaluation time, where dropout does nothing.
+"""
+from .. import random as _random
+from ..autograd import Function
+from .module import Module
+
+
+def _check_p(p, where):
+    if not isinstance(p, (int, float)) or isinstance(p, bool) or not 0 <= p <= 1:
+        raise ValueError(
+            f"{where}: dropout probability has to be between 0 and 1, but got {p!r}. p is the fraction of "
+            "elements to zero: 0.5 is the usual choice for hidden layers, 0.1-0.3 for embeddings."
+        )
+
+
+class DropoutFunction(Function):
+    """y = x * m / (1 - p),  m ~ Bernoulli(1 - p) per element;   dL/dx = g * m / (1 - p)
+
+    The mask m (1 = keep, 0 = drop) is drawn in forward and saved already
+    multiplied by 1 / (1 - p): backward sends gradient only through the kept
+    elements, scaled by the same factor.  With p = 1 every element is dropped
+    and y = 0 (PyTorch's convention; 1 / (1 - p) would be a division by zero).
+    """
+
+    @staticmethod
+    def forward(ctx, x, p, generator):
+        keep = _random.rng(generator).random(x.shape) >= p
+        scale = 1.0 / (1.0 - p) if p < 1 else 0.0
+        mask = ctx.xp.asarray(keep).astype(x.dtype) * scale
+        ctx.save_for_backward(mask)
+        return x * mask
+
+    @staticmethod
+    def backward(ctx, g):
+        (mask,) = ctx.saved_tensors
+        return g * mask, None, None
+
+
+def dropout(input, p=0.5, training=True, generator=None):
+    """Zero each element with probability ``p`` and scale the rest by 1/(1-p); the identity unless ``training``.
+
+    The mask comes from ``minigrad.random`` (or ``generator``), so
+    ``minigrad.manual_seed`` makes it repeat.  ``p`` may be 0 (keep all) to 1
+    (drop all), as in PyTorch.
+    """
+    _check_p(p, "dropout")
+    if not training:
+        return input
+    return DropoutFunction.apply(input, p, generator)
+
+
+class Dropout(Module):
+    """During training, zero each element with probability p and scale the rest by 1/(1-p).
+
+    In evaluation mode (``model.eval()``) it returns its input unchanged.
+    Shapes: input of any shape -> output of the same shape.
+    """
+
+    def __init__(self, p=0.5):
+        super().__init__()
+        _check_p(p, "Dropout")
+        self.p = p
+
+    def forward(self, input):
+        return dropout(input, self.p, self.training)
+
+    def extra_repr(self):
+        return f"p={self.p}, inplace=False"
