@@ -66,7 +66,7 @@ class _GradMode(contextlib.ContextDecorator):
         return False
 
 
-def no_grad():
+def no_grad(func=None):
     """Record no graph inside this block (or function, used as a decorator).
 
     Use it for evaluation and for updating parameters by hand: results do not
@@ -74,8 +74,11 @@ def no_grad():
 
         with minigrad.no_grad():
             predictions = model(x)
+
+    As a decorator it may be written ``@minigrad.no_grad()`` or, as PyTorch
+    allows, ``@minigrad.no_grad``.
     """
-    return _GradMode(False)
+    return _GradMode(False) if func is None else _GradMode(False)(func)
 
 
 def enable_grad():
@@ -343,6 +346,11 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=False):
     Tensor = _tensor.Tensor
     single = isinstance(inputs, Tensor)
     inputs = [inputs] if single else list(inputs)
+    if not outputs.requires_grad:
+        raise RuntimeError(
+            "autograd.grad: the output does not require grad, so no input can have a gradient; create the "
+            "inputs with requires_grad=True and compute the output outside no_grad()."
+        )
     seed = outputs._initial_grad(grad_outputs, "autograd.grad")
     found = run_backward(outputs, seed, retain_graph=retain_graph, inputs=inputs)
     result = []

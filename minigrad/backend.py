@@ -93,7 +93,8 @@ def erf(x):
         try:
             from scipy.special import erf as scipy_erf
         except ImportError:
-            return numpy.frompyfunc(math.erf, 1, 1)(x).astype(x.dtype)
+            # asarray: on a 0-d input frompyfunc returns a bare Python float.
+            return numpy.asarray(numpy.frompyfunc(math.erf, 1, 1)(x), dtype=x.dtype)
         return scipy_erf(x).astype(x.dtype, copy=False)
     import cupyx.scipy.special
 

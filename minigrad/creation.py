@@ -102,7 +102,9 @@ def randint(low, high=None, size=None, dtype=None, generator=None):
     """
     if size is None and isinstance(high, (tuple, list)):
         low, high, size = 0, low, high
-    if size is None or high is None:
+    elif high is None:
+        low, high = 0, low
+    if size is None:
         raise TypeError("randint: call it as randint(low, high, size) or randint(high, size), e.g. randint(0, 10, (3,))")
     if high <= low:
         raise ValueError(f"randint: high ({high}) must be greater than low ({low})")

@@ -1,10 +1,17 @@
 """Small helpers shared by the operation families: argument checks and dtype promotion."""
+from .. import backend
 from .. import tensor as _tensor
 from ..errors import ShapeError
 
 
 def as_tensor(value):
-    """Python numbers stay as they are (NumPy broadcasts them); everything else becomes a Tensor."""
+    """Python numbers stay as they are (NumPy broadcasts them); everything else becomes a Tensor.
+
+    A NumPy scalar such as ``np.sqrt(2.0)`` counts as a Python number, as in
+    PyTorch: ``x * np.sqrt(2.0)`` keeps a float32 ``x`` in float32.
+    """
+    if isinstance(value, backend.cpu.generic):
+        value = value.item()
     if isinstance(value, (_tensor.Tensor, bool, int, float)):
         return value
     return _tensor.Tensor(value)

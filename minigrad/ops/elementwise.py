@@ -136,7 +136,8 @@ class Log(Function):
     @staticmethod
     def backward(ctx, g):
         (x,) = ctx.saved_tensors
-        return g / x
+        with ctx.xp.errstate(divide="ignore", invalid="ignore"):
+            return g / x
 
 
 class Sqrt(Function):
@@ -152,7 +153,8 @@ class Sqrt(Function):
     @staticmethod
     def backward(ctx, g):
         (y,) = ctx.saved_tensors
-        return g / (2 * y)
+        with ctx.xp.errstate(divide="ignore", invalid="ignore"):
+            return g / (2 * y)
 
 
 class Abs(Function):

@@ -116,7 +116,10 @@ class LogSumExp(Function):
     def forward(ctx, x, dims, keepdim):
         xp = ctx.xp
         m = x.max(axis=dims, keepdims=True)
-        y = m + xp.log(xp.exp(x - m).sum(axis=dims, keepdims=True))
+        # When every value is -inf (a fully masked row), shift by 0 instead: the answer is log 0 = -inf.
+        m = xp.where(xp.isfinite(m), m, 0)
+        with xp.errstate(divide="ignore"):
+            y = m + xp.log(xp.exp(x - m).sum(axis=dims, keepdims=True))
         ctx.save_for_backward(x, y)
         ctx.dims, ctx.keepdim = dims, keepdim
         return y if keepdim else y.squeeze(axis=dims)
@@ -171,6 +174,7 @@ def amin(input, dim=None, keepdim=False):
 
 def logsumexp(input, dim, keepdim=False):
     dims = normalize_dims(dim, input.ndim, "logsumexp")
+    _not_empty(input, dims, "logsumexp")
     return LogSumExp.apply(input, dims, keepdim)
 
 

@@ -151,7 +151,7 @@ def _array_index(index, xp):
         return index._data
     if isinstance(index, (list, range)):
         array = xp.asarray(list(index))
-        if array.dtype.kind == "f":
+        if array.dtype.kind == "f" and array.size:  # an empty list is float to NumPy, but no index is fine
             raise IndexError("indexing with a list of floats: indices must be integers or bools")
         return array.astype("int64") if array.size == 0 else array
     return index
@@ -195,7 +195,7 @@ def reshape(input, *shape):
     for size in shape:
         if size != -1:
             known *= size
-    if shape.count(-1) > 1 or (-1 not in shape and known != input.numel()) or (
+    if any(size < -1 for size in shape) or shape.count(-1) > 1 or (-1 not in shape and known != input.numel()) or (
         -1 in shape and (known == 0 or input.numel() % known)
     ):
         raise ShapeError(
@@ -266,6 +266,8 @@ def expand(input, *sizes):
 
 
 def _tensors(tensors, op):
+    if isinstance(tensors, _tensor.Tensor):
+        raise TypeError(f"{op}: expects a sequence of Tensors, e.g. {op}([a, b], dim=0), not a single Tensor")
     tensors = list(tensors)
     if not tensors:
         raise ValueError(f"{op}: needs at least one tensor")
@@ -277,6 +279,8 @@ def _tensors(tensors, op):
 def cat(tensors, dim=0):
     """Join tensors along an existing dimension; all other sizes must agree."""
     tensors = _tensors(tensors, "cat")
+    if any(t.ndim == 0 for t in tensors):
+        raise ShapeError("cat: 0-d tensors have no dimension to join along; use stack, or unsqueeze(0) them first")
     (axis,) = normalize_dims(dim, tensors[0].ndim, "cat")
     for t in tensors[1:]:
         if t.ndim != tensors[0].ndim or any(
