@@ -13,7 +13,7 @@ graph and backward), ``ops/`` (every operation with its derivative),
 """
 # tensor.py first: it pulls in autograd and ops in the order their imports need.
 from .tensor import Tensor  # noqa: I001
-from . import autograd, backend
+from . import autograd, backend, data, datasets, metrics, models, nn, optim, text, train
 from .autograd import Function, detect_anomaly, enable_grad, is_grad_enabled, no_grad
 from .creation import (
     arange,
@@ -76,6 +76,7 @@ from .ops.linalg import matmul
 from .ops.reduce import amax, amin, argmax, argmin, logsumexp, max, mean, min, std, sum, topk, var
 from .ops.shape import cat, expand, flatten, gather, permute, reshape, squeeze, stack, transpose, unsqueeze
 from .random import Generator, initial_seed, manual_seed
+from .serialization import CheckpointError, load, save
 
 clip = clamp
 concat = cat

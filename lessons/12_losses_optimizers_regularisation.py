@@ -1,0 +1,386 @@
+# %% [markdown]
+# # Lesson 12: losses, optimizers and regularisation
+#
+# Three decisions shape every training run besides the model itself:
+#
+# - the **loss**: cross-entropy for one class out of C, binary cross-entropy
+#   for independent yes/no labels, and variants (class weights, label
+#   smoothing) for skewed or noisy labels;
+# - the **optimizer** and its learning-rate **schedule**: SGD with momentum,
+#   Adam, AdamW; warm-up, decay, reduce-on-plateau;
+# - **regularisation**, what keeps a network from memorising its training
+#   set: dropout, weight decay, gradient clipping (a guard rather than a
+#   regulariser) and early stopping.
+#
+# Every formula below is checked against minigrad's implementation, and every
+# effect is measured.
+
+# %%
+import math
+
+import matplotlib.pyplot as plt
+import numpy as np
+from _lesson import Lesson
+
+import minigrad
+import minigrad.nn.functional as F
+from minigrad import nn, optim
+from minigrad.data import DataLoader, TensorDataset
+from minigrad.nn.utils import clip_grad_norm_
+from minigrad.optim.lr_scheduler import LinearWarmupDecay, ReduceLROnPlateau
+from minigrad.train import evaluate, fit
+
+lesson = Lesson("Lesson 12: losses, optimizers and regularisation", seed=12)
+f64 = minigrad.float64
+
+# %% [markdown]
+# ## Step 1: two-class cross-entropy is BCE on the score difference
+# With two logits (s0, s1), softmax gives p1 = e^s1 / (e^s0 + e^s1)
+# = sigmoid(s1 - s0).  So a two-class softmax classifier and a one-output
+# sigmoid classifier with score d = s1 - s0 are the same model, with the same loss.
+
+# %%
+lesson.step("CE with 2 classes = BCE-with-logits", "CE([s0, s1], y) = BCE(sigmoid(s1 - s0), y)")
+logits = minigrad.randn(8, 2, dtype=f64) * 2
+y = minigrad.randint(0, 2, (8,))
+ce = F.cross_entropy(logits, y)
+bce = F.binary_cross_entropy_with_logits(logits[:, 1] - logits[:, 0], y.double())
+lesson.show("cross_entropy", round(ce.item(), 10))
+lesson.show("binary_cross_entropy_with_logits(s1 - s0)", round(bce.item(), 10))
+lesson.check(abs(ce.item() - bce.item()) < 1e-12, "two-class cross-entropy equals BCE-with-logits on s1 - s0")
+big = minigrad.tensor([1000.0, -1000.0], dtype=f64)
+stable = F.binary_cross_entropy_with_logits(big, minigrad.tensor([0.0, 1.0], dtype=f64), reduction="none")
+lesson.show("BCE-with-logits at logits +-1000 (confidently wrong)", stable.numpy())
+lesson.check(np.allclose(stable.numpy(), [1000.0, 1000.0]), "computed from the logits it stays finite (log sigmoid(-1000) = -1000, no log 0)")
+
+# %% [markdown]
+# ## Step 2: multi-label targets
+# A review can be about the acting AND the music: labels that are not
+# exclusive.  Each of the C outputs then gets its own sigmoid and its own
+# binary cross-entropy; the probabilities need not sum to 1.
+#
+#     l[n, c] = -(y log sigmoid(x) + (1 - y) log(1 - sigmoid(x)))
+#
+# ``pos_weight`` p_c multiplies the positive term of class c, for classes
+# whose positives are rare.
+
+# %%
+lesson.step("Multi-label: one sigmoid per class", "l = -[p y log s(x) + (1 - y) log(1 - s(x))],  s = sigmoid")
+x = minigrad.tensor([[2.0, 1.5, -3.0], [-1.0, 0.5, 0.2]], dtype=f64)
+targets = minigrad.tensor([[1.0, 1.0, 0.0], [0.0, 1.0, 1.0]], dtype=f64)
+pos_weight = minigrad.tensor([1.0, 1.0, 4.0], dtype=f64)
+s = 1 / (1 + np.exp(-x.numpy()))
+t = targets.numpy()
+by_hand = -(t * np.log(s) + (1 - t) * np.log(1 - s)).mean()
+by_hand_pw = -(pos_weight.numpy() * t * np.log(s) + (1 - t) * np.log(1 - s)).mean()
+lesson.show("sigmoid(x), row by row", s.round(3))
+lesson.check(s[0, 0] > 0.5 and s[0, 1] > 0.5, "both of the first example's first two labels can be 'yes' at once")
+lesson.check(abs(F.binary_cross_entropy_with_logits(x, targets).item() - by_hand) < 1e-12, "BCE-with-logits matches the hand formula")
+with_pw = F.binary_cross_entropy_with_logits(x, targets, pos_weight=pos_weight).item()
+lesson.check(abs(with_pw - by_hand_pw) < 1e-12, "with pos_weight = [1, 1, 4] it matches the weighted formula")
+lesson.check(with_pw > by_hand, "pos_weight > 1 makes a missed positive of class 2 cost more")
+
+# %% [markdown]
+# ## Step 3: class weights
+# On unbalanced data a classifier can score well by ignoring the rare class.
+# Weighting the loss of class c by w_c makes its mistakes count more; the mean
+# divides by the total weight:  L = sum_n w[y_n] l_n / sum_n w[y_n].
+
+# %%
+lesson.step("Class weights", "L = sum_n w[y_n] (-log p[n, y_n]) / sum_n w[y_n]")
+logits = minigrad.randn(6, 3, dtype=f64)
+y = minigrad.tensor([0, 0, 0, 0, 1, 2])
+w = minigrad.tensor([0.25, 2.0, 2.0], dtype=f64)  # e.g. inverse class frequencies
+logp = logits.numpy() - np.log(np.exp(logits.numpy()).sum(axis=1, keepdims=True))
+nll = -logp[np.arange(6), y.numpy()]
+weighted_by_hand = (w.numpy()[y.numpy()] * nll).sum() / w.numpy()[y.numpy()].sum()
+lesson.show("per-example -log p", nll.round(3))
+lesson.show("weighted mean by hand", round(weighted_by_hand, 6))
+lesson.check(abs(F.cross_entropy(logits, y, weight=w).item() - weighted_by_hand) < 1e-12, "cross_entropy(weight=w) matches the hand formula")
+lesson.check(abs(F.cross_entropy(logits, y).item() - nll.mean()) < 1e-12, "without weights it is the plain mean")
+
+# %% [markdown]
+# ## Step 4: label smoothing
+# Instead of the one-hot target, aim at (1 - eps) on the true class and eps/C
+# spread over all classes:
+#
+#     l = (1 - eps)(-log p_y) + (eps / C) sum_c (-log p_c)
+#
+# The loss can no longer reach 0 by making the logits huge, so the model stops
+# pushing towards over-confidence.
+
+# %%
+lesson.step("Label smoothing", "l = (1 - eps) (-log p_y) + eps / C * sum_c (-log p_c)")
+eps, C = 0.1, 3
+smoothed_by_hand = ((1 - eps) * nll + eps / C * (-logp).sum(axis=1)).mean()
+lesson.show("smoothed loss by hand", round(smoothed_by_hand, 6))
+lesson.check(abs(F.cross_entropy(logits, y, label_smoothing=eps).item() - smoothed_by_hand) < 1e-12, "cross_entropy(label_smoothing=0.1) matches the hand formula")
+confident = minigrad.tensor([[20.0, 0.0, 0.0]], dtype=f64)
+plain_loss = F.cross_entropy(confident, minigrad.tensor([0])).item()
+smooth_loss = F.cross_entropy(confident, minigrad.tensor([0]), label_smoothing=eps).item()
+lesson.show("loss of a right answer with margin 20: plain, smoothed", (f"{plain_loss:.2e}", round(smooth_loss, 3)))
+lesson.check(plain_loss < 1e-8 and smooth_loss > 1.0, "plain CE rewards a huge margin; smoothed CE penalises it")
+margins = np.linspace(0, 12, 121)
+best_margin = margins[np.argmin([F.cross_entropy(minigrad.tensor([[m, 0.0, 0.0]], dtype=f64), minigrad.tensor([0]),
+                                                 label_smoothing=eps).item() for m in margins])]
+expected = math.log((1 - eps + eps / C) / (eps / C))
+lesson.show("best margin with smoothing (grid), and log((1 - eps + eps/C) / (eps/C))", (round(float(best_margin), 2), round(expected, 3)))
+lesson.check(abs(best_margin - expected) <= 0.1, "with smoothing the best margin is finite: log((1 - eps + eps/C) / (eps/C))")
+
+# %% [markdown]
+# ## Step 5: SGD, momentum, Adam and AdamW on one small problem
+# A small MLP on two interleaved half-moons, full batch, the same start for
+# every optimizer.  Momentum keeps a running direction
+# (b = mu b + g;  theta -= lr b); Adam scales each weight's step by a running
+# estimate of its gradient's size; AdamW adds decay of the weights themselves.
+
+# %%
+lesson.step("Optimizers compared", "SGD: theta -= lr g;  momentum: b = mu b + g, theta -= lr b;  Adam: theta -= lr m_hat / (sqrt(v_hat) + eps)")
+rng = np.random.default_rng(12)
+n = 200
+angle = rng.uniform(0, math.pi, n)
+label = rng.integers(0, 2, n)
+moons = np.stack([np.cos(angle) + label * 1.0, np.sin(angle) * (1 - 2 * label) + label * 0.5], axis=1)
+moons += rng.normal(scale=0.1, size=moons.shape)
+Xm, ym = minigrad.tensor(moons.astype(np.float32)), minigrad.tensor(label)
+
+
+def small_mlp(seed):
+    minigrad.manual_seed(seed)
+    return nn.Sequential(nn.Linear(2, 32), nn.Tanh(), nn.Linear(32, 32), nn.Tanh(), nn.Linear(32, 2))
+
+
+optimizers = {
+    "SGD lr=0.1": lambda p: optim.SGD(p, lr=0.1),
+    "SGD+momentum 0.9": lambda p: optim.SGD(p, lr=0.1, momentum=0.9),
+    "Adam lr=0.01": lambda p: optim.Adam(p, lr=0.01),
+    "AdamW lr=0.01 wd=0.1": lambda p: optim.AdamW(p, lr=0.01, weight_decay=0.1),
+}
+steps = 150 if lesson.quick else 400
+curves = {}
+for name, make in optimizers.items():
+    model = small_mlp(seed=0)  # the same initial weights for all
+    opt = make(model.parameters())
+    curve = []
+    for _ in range(steps):
+        loss = F.cross_entropy(model(Xm), ym)
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        curve.append(loss.item())
+    curves[name] = curve
+    lesson.show(f"{name:<22} loss after {steps} steps", round(curve[-1], 4))
+final = {name: c[-1] for name, c in curves.items()}
+lesson.check(final["SGD+momentum 0.9"] < final["SGD lr=0.1"], "momentum reaches a lower loss than plain SGD at the same lr")
+lesson.check(final["Adam lr=0.01"] < final["SGD lr=0.1"], "Adam reaches a lower loss than plain SGD")
+lesson.check(final["AdamW lr=0.01 wd=0.1"] < 0.5 * curves["AdamW lr=0.01 wd=0.1"][0], "AdamW trains too (loss more than halved)")
+figure, ax = plt.subplots(figsize=(6, 3.5))
+for name, curve in curves.items():
+    ax.plot(curve, label=name)
+ax.set_xlabel("step (full batch)")
+ax.set_ylabel("training loss")
+ax.set_yscale("log")
+ax.legend()
+ax.set_title("the same MLP, the same start, four optimizers")
+lesson.save(figure, "12_optimizers.png")
+
+# %% [markdown]
+# ## Step 6: learning-rate schedules
+# ``LinearWarmupDecay`` (stepped per batch) rises from 0 to the base rate,
+# then falls linearly.  ``ReduceLROnPlateau`` (stepped per epoch with the
+# validation loss) divides the rate when the loss has not improved for
+# ``patience`` epochs.
+
+# %%
+lesson.step("Schedules", "warm-up: lr_t = lr t / T_w;  decay: lr_t = lr (T - t) / (T - T_w);  plateau: lr *= factor after patience bad epochs")
+opt = optim.SGD([nn.Parameter(minigrad.zeros(1))], lr=0.1)
+warm = LinearWarmupDecay(opt, warmup_steps=10, total_steps=100)
+warm_lrs = []
+for _ in range(100):
+    warm_lrs.append(opt.param_groups[0]["lr"])
+    opt.step()
+    warm.step()
+lesson.check(warm_lrs[0] == 0.0, "warm-up starts at lr 0")
+lesson.check(abs(max(warm_lrs) - 0.1) < 1e-12 and int(np.argmax(warm_lrs)) == 10, "it reaches the base lr 0.1 at step 10")
+lesson.check(abs(warm_lrs[55] - 0.1 * (100 - 55) / 90) < 1e-12, "halfway down the decay it follows lr (T - t) / (T - T_w)")
+
+opt = optim.SGD([nn.Parameter(minigrad.zeros(1))], lr=0.1)
+plateau = ReduceLROnPlateau(opt, mode="min", factor=0.5, patience=2)
+val_losses = [1.0, 0.8, 0.7, 0.65, 0.66, 0.67, 0.66, 0.64, 0.65, 0.66, 0.65, 0.66, 0.66, 0.67, 0.60, 0.61]
+plateau_lrs = []
+for v in val_losses:
+    plateau_lrs.append(opt.param_groups[0]["lr"])
+    plateau.step(v)
+lesson.show("validation losses", val_losses)
+lesson.show("lr used in each epoch", plateau_lrs)
+lesson.check(plateau_lrs[6] == 0.1 and plateau_lrs[7] == 0.05, "3 epochs without improvement (patience 2) halve the lr")
+lesson.check(plateau_lrs[-1] < plateau_lrs[7], "a second plateau halves it again")
+figure, axes = plt.subplots(1, 2, figsize=(10, 3.2))
+axes[0].plot(warm_lrs)
+axes[0].set_title("LinearWarmupDecay (10 warm-up of 100 steps)")
+axes[0].set_xlabel("batch")
+axes[0].set_ylabel("lr")
+axes[1].step(range(len(plateau_lrs)), plateau_lrs, where="post", label="lr")
+axes[1].set_xlabel("epoch")
+axes[1].set_title("ReduceLROnPlateau (patience 2, factor 0.5)")
+twin = axes[1].twinx()
+twin.plot(val_losses, "o--", color="tab:orange", markersize=3, label="val loss")
+twin.set_ylabel("validation loss")
+axes[1].legend(loc="upper right")
+lesson.save(figure, "12_lr_schedules.png")
+
+# %% [markdown]
+# ## Step 7: a problem that overfits
+# 80 training examples with 30 features, of which 2 matter, and 15% of the
+# labels flipped; a 2-hidden-layer MLP of 128 units memorises them easily.
+# We measure every regulariser on this one problem.
+
+# %%
+lesson.step("An overfitting problem", "80 examples, 30 features, 15% label noise, ~20,000 weights")
+rng = np.random.default_rng(2)
+n_train, n_val, d = 80, 400, 30
+X = rng.normal(size=(n_train + n_val, d)).astype(np.float32)
+Y = (X[:, 0] + X[:, 1] > 0).astype(np.int64)
+flip = rng.random(len(Y)) < 0.15
+Y[flip] = 1 - Y[flip]
+train_set = TensorDataset(minigrad.tensor(X[:n_train]), minigrad.tensor(Y[:n_train]))
+val_set = TensorDataset(minigrad.tensor(X[n_train:]), minigrad.tensor(Y[n_train:]))
+val_loader = DataLoader(val_set, batch_size=n_val)
+epochs = 30  # enough to memorise 80 examples, with --quick or without
+
+
+def overfitter(p=0.0, seed=0):
+    minigrad.manual_seed(seed)
+    return nn.Sequential(nn.Linear(d, 128), nn.ReLU(), nn.Dropout(p), nn.Linear(128, 128), nn.ReLU(), nn.Dropout(p),
+                         nn.Linear(128, 2))
+
+
+def train(model, optimizer, **kwargs):
+    minigrad.manual_seed(1)  # the same shuffling for every run
+    loader = DataLoader(train_set, batch_size=20, shuffle=True)
+    history = fit(model, optimizer, loader, val_loader, verbose=False, **kwargs)
+    return history, loader
+
+
+baseline = overfitter()
+history_plain, train_loader = train(baseline, optim.Adam(baseline.parameters(), lr=1e-3), epochs=epochs, restore_best=False)
+train_loss, train_acc = evaluate(baseline, train_loader)
+val_loss, val_acc = evaluate(baseline, val_loader)
+lesson.show("no regularisation: train loss / acc", (round(train_loss, 4), f"{train_acc:.0%}"))
+lesson.show("no regularisation: val loss / acc", (round(val_loss, 4), f"{val_acc:.0%}"))
+lesson.check(train_acc == 1.0 and val_acc < 0.85, "it memorises the training set, noise included, and does worse on new data")
+lesson.check(history_plain.val_loss[-1] > min(history_plain.val_loss) + 0.2, "its validation loss rose well above its minimum")
+
+# %% [markdown]
+# ## Step 8: dropout
+# In training mode dropout zeroes each unit with probability p and scales the
+# rest by 1/(1 - p); in evaluation mode it does nothing.  The network cannot
+# lean on any single unit, which usually narrows the train/validation gap.
+
+# %%
+lesson.step("Dropout", "train: y = x m / (1 - p), m ~ Bernoulli(1 - p);  eval: y = x")
+layer = nn.Dropout(0.5)
+ones = minigrad.ones(200_000)
+dropped = layer(ones)
+lesson.show("fraction zeroed, mean of the output", (round((dropped == 0).float().mean().item(), 4), round(dropped.mean().item(), 4)))
+lesson.check(abs((dropped == 0).float().mean().item() - 0.5) < 0.01, "about half the units are zeroed in training mode")
+lesson.check(abs(dropped.mean().item() - 1.0) < 0.01, "the 1/(1 - p) scaling keeps the mean")
+layer.eval()
+lesson.check(minigrad.equal(layer(ones), ones), "in eval mode dropout is the identity")
+dropout_model = overfitter(p=0.5)
+history_dropout, _ = train(dropout_model, optim.Adam(dropout_model.parameters(), lr=1e-3), epochs=epochs, restore_best=False)
+sample = minigrad.tensor(X[:5])
+dropout_model.train()
+lesson.check(not minigrad.allclose(dropout_model(sample), dropout_model(sample)), "in train mode two passes over the same input differ")
+dropout_model.eval()
+lesson.check(minigrad.equal(dropout_model(sample), dropout_model(sample)), "in eval mode they are identical")
+d_train_loss, _ = evaluate(dropout_model, train_loader)
+d_val_loss, d_val_acc = evaluate(dropout_model, val_loader)
+gap_plain, gap_dropout = val_loss - train_loss, d_val_loss - d_train_loss
+lesson.show("val loss - train loss, without / with dropout", (round(gap_plain, 3), round(gap_dropout, 3)))
+lesson.check(gap_dropout < gap_plain, "dropout narrows the gap between validation and training loss")
+lesson.check(d_val_loss < val_loss, "and lowers the validation loss after the same training")
+
+# %% [markdown]
+# ## Step 9: weight decay
+# AdamW shrinks every weight a little at each step, theta -= lr lambda theta,
+# besides the gradient step.  Large weights make sharp, over-confident
+# decision boundaries; decay keeps them small.
+
+# %%
+lesson.step("Weight decay", "theta <- theta - lr * lambda * theta  (then the Adam step)")
+
+
+def weight_norm(model):
+    return math.sqrt(sum((p.detach().numpy().astype(np.float64) ** 2).sum() for p in model.parameters()))
+
+
+norms, decay_val = {}, {}
+for wd in (0.0, 3.0):
+    model = overfitter()
+    train(model, optim.AdamW(model.parameters(), lr=1e-3, weight_decay=wd), epochs=epochs, restore_best=False)
+    norms[wd], decay_val[wd] = weight_norm(model), evaluate(model, val_loader)[0]
+lesson.show("weight norm ||theta|| after training, weight_decay 0 / 3", (round(norms[0.0], 3), round(norms[3.0], 3)))
+lesson.show("validation loss, weight_decay 0 / 3", (round(decay_val[0.0], 3), round(decay_val[3.0], 3)))
+lesson.check(norms[3.0] < 0.9 * norms[0.0], "weight decay shrinks the weight norm (by more than 10%)")
+lesson.check(decay_val[3.0] < decay_val[0.0], "and here it also lowers the validation loss")
+
+# %% [markdown]
+# ## Step 10: gradient clipping
+# One bad batch can produce a gradient large enough to throw the weights far
+# away.  ``clip_grad_norm_`` rescales all gradients together so that their
+# joint norm is at most ``max_norm``: the direction is kept, the length capped.
+
+# %%
+lesson.step("Gradient clipping", "g <- g * min(1, max_norm / ||g||),   ||g|| over all parameters joined")
+model = overfitter()
+outlier = minigrad.tensor(X[:20] * 100)  # inputs 100 times too large: a huge gradient
+loss = F.cross_entropy(model(outlier), minigrad.tensor(Y[:20]))
+loss.backward()
+grads_before = np.concatenate([p.grad.numpy().ravel() for p in model.parameters()]).astype(np.float64)
+total = clip_grad_norm_(model.parameters(), max_norm=1.0).item()
+grads_after = np.concatenate([p.grad.numpy().ravel() for p in model.parameters()]).astype(np.float64)
+lesson.show("norm before, after clipping to 1", (round(total, 2), round(float(np.linalg.norm(grads_after)), 6)))
+lesson.check(abs(total - np.linalg.norm(grads_before)) < 1e-3 * total, "clip_grad_norm_ returns the norm before clipping")
+lesson.check(total > 10 and np.linalg.norm(grads_after) <= 1.0 + 1e-5, "after clipping the gradient norm is at most max_norm")
+cosine = grads_before @ grads_after / (np.linalg.norm(grads_before) * np.linalg.norm(grads_after))
+lesson.check(cosine > 1 - 1e-6, "the direction is unchanged (cosine 1)")
+small = clip_grad_norm_(model.parameters(), max_norm=10.0).item()
+lesson.check(np.allclose(np.concatenate([p.grad.numpy().ravel() for p in model.parameters()]), grads_after), f"a norm already below max_norm ({small:.2f} < 10) is left alone")
+
+# %% [markdown]
+# ## Step 11: early stopping
+# Watch the validation loss; stop when it has not improved for ``patience``
+# epochs, and put back the weights of the best epoch.  ``fit`` does both.
+
+# %%
+lesson.step("Early stopping", "stop when val_loss has not improved for `patience` epochs; restore the best weights")
+max_epochs, patience = 100, 5
+model = overfitter()
+history, _ = train(model, optim.Adam(model.parameters(), lr=1e-3), epochs=max_epochs, early_stopping_patience=patience,
+                   monitor="val_loss", mode="min", restore_best=True)
+ran, best = len(history.train_loss), history.best_epoch
+lesson.show("epochs run, best epoch", (ran, best))
+lesson.check(ran < max_epochs, f"training stopped before the {max_epochs} epochs allowed")
+lesson.check(ran == best + patience, "it stopped exactly `patience` epochs after the best one")
+restored_loss, _ = evaluate(model, val_loader)
+lesson.show("val loss: best epoch, last epoch, restored model", (round(history.val_loss[best - 1], 4), round(history.val_loss[-1], 4), round(restored_loss, 4)))
+lesson.check(abs(restored_loss - history.val_loss[best - 1]) < 1e-5, "the restored model has the best epoch's validation loss")
+lesson.check(restored_loss < history.val_loss[-1], "which is lower than the last epoch's")
+figure, axes = plt.subplots(1, 2, figsize=(10, 3.5))
+for hist, name in ((history_plain, "no dropout"), (history_dropout, "dropout 0.5")):
+    line, = axes[0].plot(range(1, len(hist.val_loss) + 1), hist.val_loss, label=f"val, {name}")
+    axes[0].plot(range(1, len(hist.train_loss) + 1), hist.train_loss, "--", color=line.get_color(), label=f"train, {name}")
+axes[0].set_xlabel("epoch")
+axes[0].set_ylabel("loss")
+axes[0].set_title("dropout narrows the train/validation gap")
+axes[0].legend(fontsize=8)
+axes[1].plot(range(1, ran + 1), history.val_loss, "o-", markersize=3, label="val loss")
+axes[1].plot(range(1, ran + 1), history.train_loss, "--", label="train loss")
+axes[1].axvline(best, color="gray", linestyle=":", label=f"best epoch {best} (restored)")
+axes[1].axvline(ran, color="red", linestyle=":", label=f"stopped at {ran}")
+axes[1].set_xlabel("epoch")
+axes[1].set_title(f"early stopping, patience {patience}")
+axes[1].legend(fontsize=8)
+lesson.save(figure, "12_regularisation.png")
+lesson.done()

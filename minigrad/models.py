@@ -1,0 +1,101 @@
+"""The two reference models of the course, written as you would write them in PyTorch.
+
+- ``BowMLP``: a bag-of-words vector through a multilayer perceptron.  It
+  sees which words occur, never their order.
+- ``TextCNN``: Kim (2014).  Convolutions over word embeddings read short
+  phrases ("not bad", "but dull"), so word order counts.
+"""
+from . import nn
+from .nn import functional as F
+from .ops.shape import cat
+
+
+class BowMLP(nn.Module):
+    """Bag of words -> [Linear -> BatchNorm1d -> ReLU -> Dropout] per hidden size -> Linear.
+
+    Args:
+        vocab_size: V, the length of each bag-of-words vector (``len(vocab)``).
+        num_classes: C.
+        hidden: the hidden layer sizes (h_1, ..., h_k).
+        dropout: probability of zeroing each hidden unit during training.
+
+    Shapes: input (N, V) float (counts, 0/1 or tf-idf) -> logits (N, C).
+
+    The hidden Linear layers have no bias: BatchNorm subtracts the batch
+    mean right after, which would cancel it, and BatchNorm's own shift
+    (beta) takes its place.  With d_0 = V and d_{k+1} = C, the number of
+    parameters is::
+
+        sum_{i=1..k} (d_{i-1} * d_i + 2 * d_i)   +   d_k * C + C
+        (weights + BatchNorm's gamma and beta)      (output layer)
+
+    e.g. V = 10,000, hidden = (512, 256), C = 2: 5,120,000 + 1,024 + 131,072
+    + 512 + 514 = 5,253,122.  BatchNorm's running mean and variance are
+    buffers, not parameters.
+    """
+
+    def __init__(self, vocab_size, num_classes, hidden=(512, 256), dropout=0.5):
+        super().__init__()
+        sizes = [vocab_size, *hidden]
+        layers = []
+        for d_in, d_out in zip(sizes, sizes[1:]):
+            layers += [nn.Linear(d_in, d_out, bias=False), nn.BatchNorm1d(d_out), nn.ReLU(), nn.Dropout(dropout)]
+        self.hidden = nn.Sequential(*layers)
+        self.out = nn.Linear(sizes[-1], num_classes)
+        self.vocab_size = vocab_size
+
+    def forward(self, x):
+        if x.ndim != 2 or x.shape[1] != self.vocab_size:
+            raise ValueError(f"BowMLP: expected input of shape (N, {self.vocab_size}) - one bag-of-words row "
+                             f"per sentence - got {x.shape}; was the BagOfWords built with the same vocabulary?")
+        return self.out(self.hidden(x))
+
+
+class TextCNN(nn.Module):
+    """Kim (2014): embed the words, convolve with several widths, max over time, concatenate, classify.
+
+    Args:
+        vocab_size: V, rows of the embedding table (``len(vocab)``).
+        num_classes: C.
+        embed_dim: E, the size of each word vector.
+        num_filters: F, filters per width (feature maps).
+        kernel_sizes: the widths k, in words (3, 4, 5: phrases of 3 to 5 words).
+        dropout: applied to the concatenated features before the classifier.
+        padding_idx: the ``<pad>`` id, whose vector stays zero.
+
+    Shapes, with N sentences of L tokens (L >= the widest kernel)::
+
+        ids (N, L) int64 -> embedding (N, L, E) -> transposed (N, E, L)
+        -> per width k: Conv1d (N, F, L - k + 1) -> ReLU -> max over time (N, F)
+        -> concatenated (N, F * len(kernel_sizes)) -> dropout -> Linear -> logits (N, C)
+
+    Max over time keeps each filter's strongest match anywhere in the
+    sentence, so sentences of any length give features of one size.
+    Number of parameters, with K = len(kernel_sizes)::
+
+        V * E  +  sum_k (k * E * F + F)  +  K * F * C + C
+        (embedding) (one Conv1d per width)   (classifier)
+
+    e.g. V = 20,000, E = 128, F = 100, widths (3, 4, 5), C = 2:
+    2,560,000 + 153,900 + 602 = 2,714,502.
+    """
+
+    def __init__(self, vocab_size, num_classes, embed_dim=128, num_filters=100, kernel_sizes=(3, 4, 5),
+                 dropout=0.5, padding_idx=0):
+        super().__init__()
+        self.kernel_sizes = tuple(kernel_sizes)
+        self.embedding = nn.Embedding(vocab_size, embed_dim, padding_idx=padding_idx)
+        self.convs = nn.ModuleList([nn.Conv1d(embed_dim, num_filters, k) for k in self.kernel_sizes])
+        self.dropout = nn.Dropout(dropout)
+        self.fc = nn.Linear(num_filters * len(self.kernel_sizes), num_classes)
+
+    def forward(self, ids):
+        if ids.ndim != 2:
+            raise ValueError(f"TextCNN: expected token ids of shape (N, L), got {ids.shape}")
+        if ids.shape[1] < max(self.kernel_sizes):
+            raise ValueError(f"TextCNN: sentences of {ids.shape[1]} tokens are shorter than the widest filter "
+                             f"({max(self.kernel_sizes)}); pad every batch to at least that length, e.g. "
+                             f"PadCollate(min_len={max(self.kernel_sizes)})")
+        x = self.embedding(ids).transpose(1, 2)  # (N, E, L): Conv1d wants channels before time
+        pooled = [F.relu(conv(x)).amax(dim=2) for conv in self.convs]  # each (N, F)
+        return self.fc(self.dropout(cat(pooled, dim=1)))
