@@ -52,7 +52,7 @@ def main(argv=None):
     if not argv or argv[0] in ("-h", "--help", "list"):
         print(__doc__)
         for number, path, title in available:
-            print(f"  {number:>2}  {path.name:<34} {title}")
+            print(f"  {number:>2}  {path.name:<40} {title}")
         return 0
     failures = 0
     for number, path, title in select(argv[0], available):

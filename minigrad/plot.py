@@ -11,6 +11,8 @@ never through ``pyplot``: nothing here opens a window, calls ``plt.show()``
 or changes the global backend, so the same code runs on a headless server,
 in CI and in Jupyter.
 """
+import os
+
 import numpy
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
@@ -28,6 +30,7 @@ def _figure(width, height):
 
 def _finish(fig, path):
     if path is not None:
+        os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
         fig.savefig(path, bbox_inches="tight")
     return fig
 

@@ -30,12 +30,12 @@ numbers; floats inf and nan are kept (JSON's ``Infinity``/``NaN``).
 """
 import json
 import os
-import uuid
 import zipfile
 
 import numpy
 
 from . import backend
+from .atomic import atomic_write
 from .tensor import Tensor
 
 FORMAT = "minigrad-checkpoint"
@@ -63,35 +63,8 @@ def save(obj, path):
     meta = json.dumps({"format": FORMAT, "version": FORMAT_VERSION, "root": root})
     arrays[META_KEY] = numpy.frombuffer(meta.encode("utf-8"), dtype=numpy.uint8)
 
-    folder = os.path.dirname(os.path.abspath(path))
-    # Same folder, so os.replace is a rename on one filesystem (atomic); a plain open
-    # (not mkstemp) so the file gets the usual permissions rather than owner-only.
-    tmp = os.path.join(folder, f".{os.path.basename(path)}.{uuid.uuid4().hex}.tmp")
-    try:
-        with open(tmp, "xb") as f:
-            numpy.savez(f, **arrays)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.remove(tmp)
-        raise
-    _fsync_folder(folder)
-
-
-def _fsync_folder(folder):
-    # Makes the rename itself durable on POSIX; not every platform can open a folder.
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
+    with atomic_write(path, "wb") as f:
+        numpy.savez(f, **arrays)
 
 
 def _encode(value, arrays, where, active):

@@ -7,11 +7,11 @@ an HTML error page saved under the right name).
 """
 import hashlib
 import os
-import tempfile
 import urllib.error
 import urllib.parse
 import urllib.request
 
+from ..atomic import atomic_write
 from .errors import DownloadError
 
 # Plain http would let anyone on the network swap the file; it is allowed
@@ -61,28 +61,24 @@ def download(url, cache_dir, sha256, filename=None, timeout=60):
             return target
         os.remove(target)  # a stale or damaged copy: fetch it again
 
-    fd, tmp = tempfile.mkstemp(dir=cache_dir, prefix=f".{filename}-", suffix=".part")
     digest = hashlib.sha256()
     try:
-        with os.fdopen(fd, "wb") as out, urllib.request.urlopen(url, timeout=timeout) as response:
+        with atomic_write(target, "wb") as out, urllib.request.urlopen(url, timeout=timeout) as response:
             for chunk in iter(lambda: response.read(_CHUNK), b""):
                 digest.update(chunk)
                 out.write(chunk)
+            got = digest.hexdigest()
+            if got != sha256:
+                # Raising inside the block discards the temporary file: nothing reaches the cache.
+                raise DownloadError(
+                    f"download: the file from {url} has SHA-256 {got}, but {sha256} was expected; "
+                    "the download was deleted. The file may be damaged or changed upstream."
+                )
     except (urllib.error.URLError, OSError) as err:
-        os.remove(tmp)
         reason = err if isinstance(err, urllib.error.HTTPError) else getattr(err, "reason", err)
         raise DownloadError(
             f"could not download {url} ({reason}). If this machine is offline, download the file by hand "
             f"on one that is online and save it as {os.path.abspath(target)} ; it will be checked against "
             f"SHA-256 {sha256}."
         ) from None
-    except BaseException:
-        os.remove(tmp)
-        raise
-    got = digest.hexdigest()
-    if got != sha256:
-        os.remove(tmp)
-        raise DownloadError(f"download: the file from {url} has SHA-256 {got}, but {sha256} was expected; "
-                            "the download was deleted. The file may be damaged or changed upstream.")
-    os.replace(tmp, target)
     return target

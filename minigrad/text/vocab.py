@@ -2,8 +2,8 @@
 import collections
 import json
 import os
-import tempfile
 
+from ..atomic import atomic_write
 from .tokenizer import tokenize
 
 PAD, UNK = "<pad>", "<unk>"
@@ -107,17 +107,8 @@ class Vocab:
         """
         path = os.fspath(path)
         text = json.dumps({"format": _FORMAT, "version": 1, "itos": self.itos}, ensure_ascii=False, indent=0)
-        folder = os.path.dirname(os.path.abspath(path))
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".vocab-", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as f:
-                f.write(text)
-                f.flush()
-                os.fsync(f.fileno())
-            os.replace(tmp, path)
-        except BaseException:
-            os.unlink(tmp)
-            raise
+        with atomic_write(path, "w", encoding="utf-8") as f:
+            f.write(text)
 
     @classmethod
     def load(cls, path, tokenizer=tokenize):
