@@ -5,3 +5,21 @@ Each function lives beside its layer (``F.conv1d`` in ``nn/conv.py``, its
 names.
 """
 from ..ops.activation import elu, gelu, leaky_relu, log_softmax, relu, sigmoid, softmax, softplus, tanh
+from .dropout import dropout
+from .embedding import embedding
+from .linear import linear
+from .loss import (
+    binary_cross_entropy,
+    binary_cross_entropy_with_logits,
+    cross_entropy,
+    huber_loss,
+    l1_loss,
+    mse_loss,
+    nll_loss,
+    one_hot,
+    smooth_l1_loss,
+)
+from .conv import conv1d
+from .padding import pad
+from .pooling import adaptive_avg_pool1d, adaptive_max_pool1d, avg_pool1d, max_pool1d
+from .normalization import batch_norm, layer_norm
