@@ -1,4 +1,6 @@
 """``Adam``: adaptive moment estimation, with PyTorch's update rule (``AdamW`` is in adamw.py)."""
+import math
+
 from .optimizer import Optimizer
 
 
@@ -84,11 +86,16 @@ class Adam(Optimizer):
         m += (1 - beta1) * g
         v *= beta2
         v += (1 - beta2) * (g * g)
-        m_hat = m / (1 - beta1**t)
+        v_used = v
         if group["amsgrad"]:
             v_max = state["max_exp_avg_sq"]
             xp.maximum(v_max, v, out=v_max)
-            v_hat = v_max / (1 - beta2**t)
-        else:
-            v_hat = v / (1 - beta2**t)
-        theta -= lr * m_hat / (xp.sqrt(v_hat) + eps)
+            v_used = v_max
+        # theta -= lr * m_hat / (sqrt(v_hat) + eps), with the bias corrections folded into
+        # scalars: no full-size m_hat or v_hat is ever built (PyTorch orders it the same way).
+        denom = xp.sqrt(v_used)
+        denom /= math.sqrt(1 - beta2**t)
+        denom += eps
+        step = xp.divide(m, denom, out=denom)
+        step *= lr / (1 - beta1**t)
+        theta -= step
