@@ -65,3 +65,29 @@ def bag_batches(sentences, labels, vocab, batch_size, seed=0):
             bags[r, [vocab.get(w, 1) for w in sentences[i]]] = 1.0
         batches.append((bags, labels[rows]))
     return batches
+
+
+def compare(description, make_batches, minigrad_epoch, torch_epoch, torch_module):
+    """The command line shared by the epoch benchmarks: time minigrad, then PyTorch on the same batches."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--batches", type=int, default=None, help="time only the first N batches")
+    args = parser.parse_args()
+    sentences, labels = read_mr()
+    vocab = vocabulary(sentences)
+    batches = make_batches(sentences, labels, vocab)[: args.batches]
+    count = sum(len(b[1]) for b in batches)
+    torch = torch_module
+    print(f"MR: {count} sentences in {len(batches)} batches of {len(batches[0][1])}, vocabulary {len(vocab) + 2}")
+    print(f"NumPy {np.__version__}" + (f", PyTorch {torch.__version__} ({torch.get_num_threads()} threads)" if torch else ""))
+    seconds, _, loss = minigrad_epoch(batches, len(vocab) + 2)
+    _, peak, _ = minigrad_epoch(batches[:20], len(vocab) + 2, trace_memory=True)
+    print(f"minigrad: {seconds:6.2f} s  {count / seconds:7.0f} sentences/s  "
+          f"peak arrays {peak / 2**20:.0f} MiB (first 20 batches)  last loss {loss:.3f}")
+    if torch is None:
+        print("PyTorch is not installed: no ratio (pip install torch==2.13.0 to compare)")
+        return
+    t_seconds, t_loss = torch_epoch(batches, len(vocab) + 2)
+    print(f"PyTorch:  {t_seconds:6.2f} s  {count / t_seconds:7.0f} sentences/s  last loss {t_loss:.3f}")
+    print(f"ratio minigrad / PyTorch (epoch time): {seconds / t_seconds:.2f}x")

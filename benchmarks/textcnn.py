@@ -12,12 +12,10 @@ Prints sentences per second, the ratio minigrad / PyTorch of the epoch time
 (lower is better for minigrad; 1.0 is parity), and peak memory of minigrad's
 arrays (tracemalloc sees NumPy's allocations).
 """
-import argparse
 import time
 import tracemalloc
 
-import numpy as np
-from _mr import index_batches, read_mr, vocabulary
+from _mr import compare, index_batches
 
 import minigrad
 import minigrad.nn.functional as F
@@ -82,24 +80,7 @@ def torch_epoch(batches, vocab_size):
 
 
 def main():
-    parser = argparse.ArgumentParser(description="TextCNN epoch on MR: minigrad vs PyTorch")
-    parser.add_argument("--batches", type=int, default=None, help="time only the first N batches")
-    args = parser.parse_args()
-    sentences, labels = read_mr()
-    vocab = vocabulary(sentences)
-    batches = index_batches(sentences, labels, vocab, BATCH)[: args.batches]
-    count = sum(len(b[1]) for b in batches)
-    print(f"MR: {count} sentences in {len(batches)} batches of {BATCH}, vocabulary {len(vocab) + 2}")
-    print(f"NumPy {np.__version__}" + (f", PyTorch {torch.__version__} ({torch.get_num_threads()} threads)" if torch else ""))
-    seconds, _, loss = minigrad_epoch(batches, len(vocab) + 2)
-    _, peak, _ = minigrad_epoch(batches[:20], len(vocab) + 2, trace_memory=True)
-    print(f"minigrad: {seconds:6.2f} s  {count / seconds:7.0f} sentences/s  peak arrays {peak / 2**20:.0f} MiB (first 20 batches)  last loss {loss:.3f}")
-    if torch is None:
-        print("PyTorch is not installed: no ratio (pip install torch==2.13.0 to compare)")
-        return
-    t_seconds, t_loss = torch_epoch(batches, len(vocab) + 2)
-    print(f"PyTorch:  {t_seconds:6.2f} s  {count / t_seconds:7.0f} sentences/s  last loss {t_loss:.3f}")
-    print(f"ratio minigrad / PyTorch (epoch time): {seconds / t_seconds:.2f}x")
+    compare("TextCNN epoch on MR: minigrad vs PyTorch", lambda s, l, v: index_batches(s, l, v, BATCH), minigrad_epoch, torch_epoch, torch)
 
 
 if __name__ == "__main__":

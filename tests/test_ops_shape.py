@@ -34,8 +34,8 @@ RESHAPES = [
 
 
 @pytest.mark.parametrize("name, op, np_op", RESHAPES, ids=[r[0] for r in RESHAPES])
-def test_reshaping_values_and_gradients(name, op, np_op, leaf):
-    x = leaf(2, 3, 4)
+def test_reshaping_values_and_gradients(name, op, np_op, leaf, device):
+    x = leaf(2, 3, 4, device=device)
     np.testing.assert_array_equal(op(x).detach().numpy(), np_op(x.detach().numpy()))
     assert gradcheck(op, (x,))
 
@@ -54,7 +54,7 @@ def test_reshape_of_a_0d_and_an_empty_tensor(leaf):
 
 @pytest.mark.parametrize("shape", [(4, 2), (7,), (-1, -1), (5, -1), (0, -1), (-2, -3)], ids=str)
 def test_reshape_to_a_wrong_size_names_both_shapes(shape):
-    with pytest.raises(minigrad.ShapeError, match=rf"reshape: cannot reshape a tensor of shape \(2, 3\).*6 values"):
+    with pytest.raises(minigrad.ShapeError, match=r"reshape: cannot reshape a tensor of shape \(2, 3\).*6 values"):
         minigrad.zeros(2, 3).reshape(*shape)
 
 
@@ -97,8 +97,8 @@ INDICES = [
 
 
 @pytest.mark.parametrize("index", INDICES, ids=repr)
-def test_indexing_values_and_gradients(index, leaf):
-    x = leaf(3, 4)
+def test_indexing_values_and_gradients(index, leaf, device):
+    x = leaf(3, 4, device=device)
     np.testing.assert_array_equal(x[index].detach().numpy(), x.detach().numpy()[index])
     assert gradcheck(lambda t: t[index], (x,))
 
@@ -163,9 +163,9 @@ def test_gather_picks_one_entry_per_row(leaf):
     assert gradcheck(lambda t: minigrad.gather(t, 1, index), (x,))
 
 
-def test_gather_with_repeated_indices_accumulates(leaf):
-    x = leaf(2, 3)
-    index = minigrad.tensor([[0, 0, 2, 0], [1, 1, 1, 1]])
+def test_gather_with_repeated_indices_accumulates(leaf, device):
+    x = leaf(2, 3, device=device)
+    index = minigrad.tensor([[0, 0, 2, 0], [1, 1, 1, 1]], device=device)
     assert gradcheck(lambda t: t.gather(1, index), (x,))
     x.gather(1, index).sum().backward()
     assert x.grad.tolist() == [[3.0, 0.0, 1.0], [0.0, 4.0, 0.0]]
@@ -184,8 +184,8 @@ def test_gather_errors():
     [([(2, 3), (4, 3)], 0), ([(2, 3), (2, 1), (2, 2)], 1), ([(2, 3), (2, 3)], -1), ([(3,), (0,), (2,)], 0)],
     ids=str,
 )
-def test_cat_values_and_gradients(shapes, dim, leaf):
-    tensors = [leaf(*s) for s in shapes]
+def test_cat_values_and_gradients(shapes, dim, leaf, device):
+    tensors = [leaf(*s, device=device) for s in shapes]
     out = minigrad.cat(tensors, dim=dim)
     np.testing.assert_array_equal(out.detach().numpy(), np.concatenate([t.detach().numpy() for t in tensors], dim))
     assert gradcheck(lambda *ts: minigrad.cat(ts, dim), tuple(tensors))
@@ -203,8 +203,8 @@ def test_cat_of_a_tensor_with_itself(leaf):
 
 
 @pytest.mark.parametrize("dim", [0, 1, 2, -1])
-def test_stack_values_and_gradients(dim, leaf):
-    tensors = [leaf(2, 3) for _ in range(3)]
+def test_stack_values_and_gradients(dim, leaf, device):
+    tensors = [leaf(2, 3, device=device) for _ in range(3)]
     out = minigrad.stack(tensors, dim=dim)
     np.testing.assert_array_equal(out.detach().numpy(), np.stack([t.detach().numpy() for t in tensors], dim))
     assert gradcheck(lambda *ts: minigrad.stack(ts, dim), tuple(tensors))
