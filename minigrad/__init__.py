@@ -9,11 +9,12 @@
 Where things live: ``tensor.py`` (Tensor), ``autograd.py`` (Function, the
 graph and backward), ``ops/`` (every operation with its derivative),
 ``gradcheck.py`` (finite-difference checks), ``creation.py`` (factories),
-``random.py`` (the seeded generator).
+``random.py`` (the seeded generator), ``backend.py`` (NumPy or CuPy, and
+devices: ``t.to('cuda')``, ``minigrad.cuda.is_available()``).
 """
 # tensor.py first: it pulls in autograd and ops in the order their imports need.
 from .tensor import Tensor  # noqa: I001
-from . import autograd, backend, data, datasets, metrics, models, nn, optim, text, train
+from . import autograd, backend, cuda, data, datasets, metrics, models, nn, optim, text, train
 from .autograd import Function, detect_anomaly, enable_grad, is_grad_enabled, no_grad
 from .creation import (
     arange,
@@ -34,6 +35,7 @@ from .creation import (
     zeros,
     zeros_like,
 )
+from .backend import device, get_default_device, set_default_device
 from .dtypes import bool, double, dtype, float, float32, float64, int64, long
 from .errors import GradcheckError, ShapeError
 from .gradcheck import gradcheck

@@ -127,7 +127,9 @@ class Function:
       ``retain_graph=True``);
     - ``ctx.needs_input_grad`` says, per argument, whether its gradient is
       wanted, so backward can skip work;
-    - ``ctx.xp`` is the array module (NumPy or CuPy) of the inputs;
+    - ``ctx.xp`` is the array module (NumPy or CuPy) of the inputs, which
+      must all live on one device (``apply`` raises an error naming both
+      devices otherwise);
     - any other attribute (``ctx.axis = 1``) may hold small values.
     """
 
@@ -163,6 +165,12 @@ class Function:
     def name(cls):
         return f"{cls.__name__}Backward"
 
+    @classmethod
+    def _op_name(cls):
+        """The operation's name as a user writes it: ``Mul`` -> mul, ``LinearFunction`` -> linear."""
+        name = cls.__name__
+        return (name[: -len("Function")] if name.endswith("Function") and name != "Function" else name).lower()
+
     def __repr__(self):
         return f"<{self.name()}>"
 
@@ -182,10 +190,16 @@ class Function:
                 needs.append(False)
         record = any(needs) and is_grad_enabled()
         ctx.needs_input_grad = tuple(needs)
+        first = None
         for array in arrays:
             if backend.is_array(array):
-                ctx.xp = backend.get_array_module(array)
-                break
+                if first is None:
+                    first = array
+                elif type(array) is not type(first):
+                    # Arrays of two libraries never mix silently: say which devices met.
+                    backend.check_same_device(cls._op_name(), arrays)
+        if first is not None:
+            ctx.xp = backend.get_array_module(first)
         out = cls.forward(ctx, *arrays)
         if not backend.is_array(out):
             out = ctx.xp.asarray(out)

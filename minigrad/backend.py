@@ -1,10 +1,26 @@
-"""The array-module seam: the one place that knows which array library runs.
+"""The array-module seam: the one place that knows which array library runs, and where.
 
 Every operation works on plain arrays through an *array module* ``xp`` -
-NumPy today, CuPy for a GPU - chosen from the arrays themselves, the way
-Chainer's ``get_array_module`` does.  Operations never write ``numpy.``
-directly; they ask this module, so that swapping the library touches this
-file and nothing else.
+NumPy on the CPU, CuPy on an NVIDIA GPU - chosen from the arrays themselves,
+the way Chainer's ``get_array_module`` does.  Operations never write
+``numpy.`` directly; they ask this module, so that swapping the library
+touches this file and nothing else.  A tensor's *device* is read from its
+array's type: a NumPy array lives on ``cpu``, a CuPy array on ``cuda``.
+
+Devices:
+
+- ``device('cpu')``, ``device('cuda')`` (PyTorch's ``torch.device``), and
+  ``array_module_for(device)``: the array module that holds that device's
+  arrays;
+- ``is_cuda_available()`` / ``cuda_unavailable_reason()``: whether CuPy can
+  really allocate on a GPU (not merely whether ``import cupy`` works), and
+  if not, why, in words;
+- ``to_device(array, device)``: the explicit transfer (``Tensor.to`` uses it);
+  ``to_numpy`` is the transfer to the host;
+- ``set_default_device`` / ``get_default_device``: where factories put new
+  tensors when no ``device=`` is given;
+- ``check_same_device``: the error for an operation whose inputs live on two
+  devices (CuPy and NumPy arrays never mix silently).
 
 The few primitives whose spelling differs between array libraries live here,
 once each:
@@ -14,15 +30,183 @@ once each:
 - ``sliding_window``: a strided view of every window along one axis
   (the heart of 1-D convolution and pooling);
 - ``erf``: the Gauss error function (for the exact GELU);
-- ``default_rng``: a seeded random generator;
+- ``default_rng``: a seeded random generator of the array module (NumPy's and
+  CuPy's draw different numbers from the same seed, as CPU and GPU do in
+  PyTorch); minigrad uses only the methods both have: ``random``,
+  ``standard_normal``, ``uniform`` and ``integers``;
+- ``errstate``: silence NumPy's floating-point warnings (CuPy has no
+  ``errstate``: a GPU never warns);
 - ``to_numpy``: the explicit transfer of an array to the host.
 """
+import contextlib
 import math
 
 import numpy
 
 # What this module hands out as the CPU array library.
 cpu = numpy
+
+CUDA_INSTALL_HINT = (
+    "Install minigrad's gpu extra, which brings CuPy for CUDA 12: pip install 'minigrad[gpu]' "
+    "(or pip install cupy-cuda12x), on a machine with an NVIDIA GPU and its driver"
+)
+
+# device type -> array module, for the libraries that are loaded and usable.
+_modules = {"cpu": numpy}
+# array type -> device type: how an array says where it lives.
+_array_types = {numpy.ndarray: "cpu"}
+# The result of looking for a usable GPU, worked out once: {"module": cupy or None, "reason": str or None}.
+_cuda = {}
+_default = {}
+
+
+# ------------------------------------------------------------------ devices
+class device:
+    """Where a tensor's values live: ``device('cpu')`` or ``device('cuda', 0)`` (``torch.device``).
+
+    Made from a string (``'cpu'``, ``'cuda'``, ``'cuda:0'``) or another
+    device.  It compares equal to the strings that name it, so
+    ``t.device == 'cuda'`` works; ``t.device.type`` is ``'cpu'`` or ``'cuda'``.
+    """
+
+    __slots__ = ("type", "index")
+
+    def __init__(self, type, index=None):
+        spec = type
+        if isinstance(type, device):
+            type, index = type.type, type.index if index is None else index
+        elif isinstance(type, str) and ":" in type:
+            type, _, number = type.partition(":")
+            if not number.isdigit():
+                raise RuntimeError(f"invalid device {spec!r}: write 'cuda' or 'cuda:0'")
+            index = int(number)
+        if not isinstance(type, str) or type not in _known_device_types():
+            known = ", ".join(repr(t) for t in _known_device_types())
+            raise RuntimeError(f"unknown device {spec!r}: minigrad knows {known} (as in PyTorch: 'cpu' or 'cuda')")
+        if type == "cpu" and index not in (None, 0):
+            raise RuntimeError(f"invalid device {spec!r}: there is only one CPU device, 'cpu'")
+        self.type = type
+        self.index = None if type == "cpu" else index
+
+    def _key(self):
+        return (self.type, self.index or 0)
+
+    def __eq__(self, other):
+        if isinstance(other, str):
+            try:
+                other = device(other)
+            except RuntimeError:
+                return False
+        if not isinstance(other, device):
+            return NotImplemented
+        return self._key() == other._key()
+
+    def __hash__(self):
+        return hash(self._key())
+
+    def __str__(self):
+        return self.type if self.index is None else f"{self.type}:{self.index}"
+
+    def __repr__(self):
+        if self.index is None:
+            return f"device(type={self.type!r})"
+        return f"device(type={self.type!r}, index={self.index})"
+
+
+def _known_device_types():
+    return ["cpu", "cuda"] + [t for t in _modules if t not in ("cpu", "cuda")]
+
+
+def as_device(spec):
+    """``spec`` (a string or a ``device``) as a ``device``; None means the default device."""
+    if spec is None:
+        return get_default_device()
+    return spec if isinstance(spec, device) else device(spec)
+
+
+def is_device(value):
+    """True for a ``device`` or a string that names one ('cpu', 'cuda', 'cuda:0'), as ``to()`` accepts."""
+    if isinstance(value, device):
+        return True
+    if isinstance(value, str):
+        return value.partition(":")[0] in _known_device_types()
+    return False
+
+
+def register_device(type, module):
+    """Make ``module`` (NumPy-like, with an ``ndarray`` type and ``asnumpy``) the array library of ``type``."""
+    _modules[type] = module
+    _array_types[module.ndarray] = type
+
+
+def _probe_cuda():
+    """(cupy, None) when CuPy can really allocate on a GPU, else (None, the reason in words). Worked out once."""
+    if "reason" not in _cuda:
+        module, reason = None, None
+        try:
+            import cupy
+        except ImportError as err:
+            reason = f"CuPy is not installed ({err}). {CUDA_INSTALL_HINT}."
+        except Exception as err:  # a broken install fails on import in many ways
+            reason = f"CuPy is installed but does not import ({type(err).__name__}: {err}). {CUDA_INSTALL_HINT}."
+        else:
+            try:
+                if hasattr(cupy, "is_available") and not cupy.is_available():
+                    reason = (
+                        "CuPy is installed, but it finds no usable NVIDIA GPU (cupy.is_available() is False: "
+                        "no GPU in this machine, or no CUDA driver for it). Run on a machine with an NVIDIA GPU "
+                        "and its driver (nvidia-smi should list it)."
+                    )
+                else:
+                    total = cupy.arange(3).sum()  # a real allocation and kernel, not just an import
+                    cupy.asnumpy(total)
+                    module = cupy
+            except Exception as err:
+                reason = (
+                    f"CuPy is installed but cannot run on a GPU ({type(err).__name__}: {err}). Check the NVIDIA "
+                    "driver (nvidia-smi) and that the CuPy package matches its CUDA version (cupy-cuda12x "
+                    "for CUDA 12)."
+                )
+        _cuda.update(module=module, reason=reason)
+        if module is not None:
+            register_device("cuda", module)
+    return _cuda["module"], _cuda["reason"]
+
+
+def is_cuda_available():
+    """True when a GPU is usable through CuPy: CuPy imports *and* can allocate on a device."""
+    return "cuda" in _modules or _probe_cuda()[0] is not None
+
+
+def cuda_unavailable_reason():
+    """Why no GPU is usable, in words (what is missing and what to install); None when one is."""
+    return None if is_cuda_available() else _probe_cuda()[1]
+
+
+def array_module_for(spec=None):
+    """The array module that holds arrays of device ``spec`` (None: the default device).
+
+    Asking for ``'cuda'`` where no GPU is usable raises a RuntimeError that
+    says why and what to install.
+    """
+    dev = as_device(spec)
+    module = _modules.get(dev.type)
+    if module is None and dev.type == "cuda":
+        module, reason = _probe_cuda()
+        if module is None:
+            raise RuntimeError(f"device {str(dev)!r} was asked for, but no GPU is usable: {reason}")
+    return module
+
+
+def _adopt(array):
+    """The device type of ``array``, registering CuPy on first sight of one of its arrays."""
+    kind = _array_types.get(type(array))
+    if kind is None and type(array).__module__.startswith("cupy") and hasattr(array, "shape"):
+        import cupy
+
+        register_device("cuda", cupy)
+        kind = _array_types.get(type(array))
+    return kind
 
 
 def get_array_module(*arrays):
@@ -32,26 +216,102 @@ def get_array_module(*arrays):
     at all the answer is NumPy.
     """
     for array in arrays:
-        module = type(array).__module__
-        if module.startswith("cupy"):
-            import cupy
-
-            return cupy
+        kind = _array_types.get(type(array)) or (None if isinstance(array, numpy.ndarray) else _adopt(array))
+        if kind is not None and kind != "cpu":
+            return _modules[kind]
     return numpy
 
 
 def is_array(value):
     """True for an ndarray of any supported array library."""
-    return isinstance(value, numpy.ndarray) or type(value).__module__.startswith("cupy")
+    return type(value) in _array_types or isinstance(value, numpy.ndarray) or _adopt(value) is not None
+
+
+def device_of(array):
+    """The ``device`` that holds ``array``."""
+    kind = _array_types.get(type(array)) or ("cpu" if isinstance(array, numpy.ndarray) else _adopt(array))
+    if kind == "cpu" or kind is None:
+        return device("cpu")
+    return device(kind, getattr(getattr(array, "device", None), "id", 0))
+
+
+def check_same_device(op, arrays):
+    """Raise if the arrays among ``arrays`` live on more than one device.
+
+    Called by ``Function.apply`` only when two inputs have different array
+    types, so the common case costs one type comparison.
+    """
+    first = None
+    for array in arrays:
+        if not is_array(array):
+            continue
+        where = device_of(array)
+        if first is None:
+            first = where
+        elif where.type != first.type:
+            raise RuntimeError(
+                f"{op}: expected all tensors on the same device, found {first} and {where}. Move one of them "
+                f"first, e.g. x.to('{where.type}') or x.to('{first.type}'), and the model with model.to(device)."
+            )
+
+
+def to_device(array, spec):
+    """The explicit transfer: ``array`` on device ``spec`` (the same array if it is already there)."""
+    dev = as_device(spec)
+    if dev.type == "cpu" and type(array) is numpy.ndarray:
+        return array  # the common case, kept cheap: Tensor() calls this for every new tensor
+    xp = array_module_for(dev)
+    if _array_types.get(type(array)) == dev.type and (dev.index is None or device_of(array) == dev):
+        return array
+    if xp is numpy:
+        return to_numpy(array)
+    source = get_array_module(array)
+    if source is not numpy and source is not xp:
+        array = to_numpy(array)  # between two different accelerator libraries: through the host
+    cuda = getattr(xp, "cuda", None)
+    place = cuda.Device(dev.index) if dev.index is not None and hasattr(cuda, "Device") else contextlib.nullcontext()
+    with place:
+        # From the host: an upload.  From another GPU of the same library: a device-to-device copy.
+        return xp.array(array, copy=True) if source is xp else xp.asarray(array)
+
+
+def set_default_device(spec):
+    """Where factories (``zeros``, ``randn``, ``tensor``, layers' parameters) put new tensors by default.
+
+    ``minigrad.set_default_device('cuda')`` makes the GPU the default (and
+    fails at once, saying why, if none is usable); ``None`` or ``'cpu'``
+    goes back to the CPU.  As in PyTorch's ``torch.set_default_device``.
+    """
+    dev = device("cpu") if spec is None else as_device(spec)
+    array_module_for(dev)  # fail now, not at the first factory call
+    _default["device"] = dev
+
+
+def get_default_device():
+    """The device new tensors go to when no ``device=`` is given (``cpu`` unless set)."""
+    return _default["device"]
+
+
+_default["device"] = device("cpu")
 
 
 def to_numpy(array):
     """Bring ``array`` to the host as a NumPy array (a copy only when needed)."""
     if isinstance(array, numpy.ndarray):
         return array
-    if type(array).__module__.startswith("cupy"):
-        return array.get()
+    kind = _adopt(array)
+    if kind is not None and kind != "cpu":
+        return _modules[kind].asnumpy(array)
     return numpy.asarray(array)
+
+
+def errstate(**kwargs):
+    """``with errstate(divide='ignore'):`` silences NumPy's floating-point warnings inside the block.
+
+    Only NumPy warns; CuPy has no such setting (and no ``cupy.errstate``), so
+    on a GPU the block simply runs.  NumPy's settings never touch CuPy.
+    """
+    return numpy.errstate(**kwargs)
 
 
 def scatter_add(target, index, values):
@@ -64,6 +324,8 @@ def scatter_add(target, index, values):
     xp = get_array_module(target)
     if xp is numpy:
         numpy.add.at(target, index, values)
+    elif hasattr(xp, "scatter_add"):  # a stand-in array library that provides its own
+        xp.scatter_add(target, index, values)
     else:
         import cupyx
 
@@ -96,6 +358,8 @@ def erf(x):
             # asarray: on a 0-d input frompyfunc returns a bare Python float.
             return numpy.asarray(numpy.frompyfunc(math.erf, 1, 1)(x), dtype=x.dtype)
         return scipy_erf(x).astype(x.dtype, copy=False)
+    if hasattr(xp, "erf"):  # a stand-in array library that provides its own
+        return xp.erf(x)
     import cupyx.scipy.special
 
     return cupyx.scipy.special.erf(x)

@@ -78,7 +78,7 @@ def _check(fn, inputs, checked, eps, atol, rtol):
     numerical, kinks = _numerical(fn, inputs, checked, outputs, eps)
     for n_out, out in enumerate(outputs):
         for slot, i in enumerate(checked):
-            a = analytical[n_out][slot]
+            a = backend.to_numpy(analytical[n_out][slot])  # the comparison happens on the host
             n = numerical[n_out][slot]
             # Written as 'not close' so that a NaN on either side counts as a disagreement.
             bad = ~(abs(a - n) <= atol + rtol * abs(n))
@@ -162,7 +162,7 @@ def _numerical(fn, inputs, checked, outputs, eps):
         columns = [[] for _ in outputs]
         kink_columns = [[] for _ in outputs]
         for j in range(flat.size):
-            original = flat[j].item()
+            original = backend.to_numpy(flat[j]).item()
             flat[j] = original + eps
             plus = _evaluate(fn, inputs)
             flat[j] = original - eps

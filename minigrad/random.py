@@ -4,6 +4,13 @@
 initialisation, ``randn``, dropout masks and ``DataLoader`` shuffling all
 repeat exactly from one run to the next.  Even without a call the default
 generator starts from a fixed seed, so two runs of the same script agree.
+
+A generator keeps one stream per array library: NumPy's for the CPU, and,
+made on first use from the same seed, CuPy's for the GPU.  The two draw
+different numbers from the same seed (as CPU and GPU generators do in
+PyTorch), so a model initialised on the CPU and then moved with ``to('cuda')``
+starts from the same weights as on the CPU, but dropout masks drawn on the
+GPU differ from the CPU's.
 """
 from . import backend
 
@@ -24,14 +31,23 @@ class Generator:
         if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
             raise ValueError(f"manual_seed: the seed must be a non-negative int, got {seed!r}")
         self._seed = seed
-        self.rng = backend.default_rng(seed)
+        self.rng = backend.default_rng(seed)  # the CPU's (NumPy) stream
+        self._device_rngs = {}  # array module name -> that library's stream, made on first use
         return self
+
+    def rng_for(self, xp):
+        """The stream that draws arrays of the array module ``xp`` (NumPy's, or CuPy's on a GPU)."""
+        if xp is backend.cpu:
+            return self.rng
+        if xp.__name__ not in self._device_rngs:
+            self._device_rngs[xp.__name__] = backend.default_rng(self._seed, xp)
+        return self._device_rngs[xp.__name__]
 
     def initial_seed(self):
         return self._seed
 
     def get_state(self):
-        """The generator's full state as plain data (for checkpoints)."""
+        """The CPU stream's full state as plain data (for checkpoints)."""
         return self.rng.bit_generator.state
 
     def set_state(self, state):
@@ -50,6 +66,11 @@ def initial_seed():
     return default_generator.initial_seed()
 
 
-def rng(generator=None):
-    """The NumPy-style generator to draw from: ``generator``'s, or the default."""
-    return (generator or default_generator).rng
+def rng(generator=None, xp=None):
+    """The NumPy-style generator to draw from: ``generator``'s, or the default; for arrays of ``xp`` if given.
+
+    NumPy's and CuPy's generators share ``random``, ``standard_normal``,
+    ``uniform`` and ``integers``; draw with those so one body serves both.
+    """
+    generator = generator or default_generator
+    return generator.rng if xp is None or xp is backend.cpu else generator.rng_for(xp)

@@ -24,6 +24,10 @@ Saving is atomic: the archive is written to a temporary file beside the
 target, flushed to disk, then renamed over it, so a crash mid-save leaves the
 previous checkpoint whole.
 
+Tensors on a GPU are copied to the host when saved (the file only holds
+NumPy arrays, and does not remember the device); ``load(path,
+map_location='cuda')`` puts them on a GPU again.
+
 Limits: tensors shared between two places are stored twice and come back
 as two tensors; NumPy scalars (``numpy.float32(1.5)``) come back as Python
 numbers; floats inf and nan are kept (JSON's ``Infinity``/``NaN``).
@@ -115,11 +119,20 @@ def _encode(value, arrays, where, active):
 def load(path, map_location=None):
     """Read a checkpoint written by ``save``; raises ``CheckpointError`` for anything else.
 
-    ``map_location`` is accepted for PyTorch compatibility; only None and
-    ``'cpu'`` exist in this build.  Never executes code from the file.
+    ``map_location`` ('cpu', 'cuda' or a ``minigrad.device``) is where the
+    tensors go; without it they go to the default device ('cpu' unless
+    ``minigrad.set_default_device`` changed it).  Unlike ``torch.load``, the
+    file does not remember where a tensor was saved from, so a checkpoint
+    written on a GPU machine loads on a CPU-only one as it is.  Plain NumPy
+    arrays in the checkpoint stay NumPy arrays.  Never executes code from the file.
     """
-    if map_location not in (None, "cpu"):
-        raise ValueError(f"load: map_location={map_location!r} is not supported; this build runs on the CPU only")
+    if map_location is not None:
+        if not backend.is_device(map_location):
+            raise ValueError(
+                f"load: map_location={map_location!r} is not a device; use 'cpu', 'cuda' or a minigrad.device"
+            )
+        map_location = backend.as_device(map_location)
+        backend.array_module_for(map_location)  # fail before reading, saying why, if that device is unusable
     path = os.fspath(path)
     with open(path, "rb") as f:
         head = f.read(len(_ZIP_MAGIC))
@@ -138,7 +151,7 @@ def load(path, map_location=None):
                     f"{sorted(names)[:5]}); it was written by something else - open it with numpy.load."
                 )
             meta = _read_meta(path, archive[META_KEY])
-            return _decode(meta["root"], archive, names, path)
+            return _decode(meta["root"], archive, names, path, map_location)
     except CheckpointError:
         raise
     except (zipfile.BadZipFile, OSError, EOFError, ValueError, KeyError, TypeError) as err:
@@ -163,17 +176,17 @@ def _read_meta(path, raw):
     return meta
 
 
-def _decode(node, archive, names, path):
+def _decode(node, archive, names, path, where=None):
     if node is None or isinstance(node, (bool, int, float, str)):
         return node
     kind = node.get("kind") if isinstance(node, dict) else None
     if kind in ("list", "tuple"):
-        items = [_decode(item, archive, names, path) for item in node["items"]]
+        items = [_decode(item, archive, names, path, where) for item in node["items"]]
         return tuple(items) if kind == "tuple" else items
     if kind == "dict":
         out = {}
         for key, value in node["items"]:
-            out[_decode(key, archive, names, path)] = _decode(value, archive, names, path)
+            out[_decode(key, archive, names, path, where)] = _decode(value, archive, names, path, where)
         return out
     if kind in ("tensor", "ndarray"):
         name = node.get("array")
@@ -182,6 +195,8 @@ def _decode(node, archive, names, path):
         array = archive[name]
         if kind == "ndarray":
             return array
+        if where is not None:
+            array = Tensor(array, device=where)  # the explicit copy map_location asks for; a Tensor stays there
         if node.get("parameter"):
             from .nn.module import Parameter
 

@@ -2,7 +2,8 @@
 
 A Tensor holds
 
-- its values, an array of the backend (NumPy) in ``_data``;
+- its values, an array of the backend in ``_data``: NumPy on the CPU, CuPy
+  on a GPU (``device`` is read from that array; ``to('cuda')`` moves it);
 - ``requires_grad``: whether gradients should be computed for it;
 - ``grad``: after ``backward()``, dL/d(this tensor) as a Tensor (leaves only,
   accumulated across calls as in PyTorch: call ``zero_grad`` between steps);
@@ -30,8 +31,11 @@ class Tensor:
     # Make NumPy hand `array * tensor` to Tensor.__rmul__ instead of looping over the tensor.
     __array_ufunc__ = None
 
-    def __init__(self, data, dtype=None, requires_grad=False):
-        array = _as_array(data, dtype)
+    def __init__(self, data, dtype=None, requires_grad=False, device=None):
+        host_data = isinstance(data, backend.cpu.ndarray) or not (isinstance(data, Tensor) or backend.is_array(data))
+        if device is None and host_data:
+            device = backend.get_default_device()  # host data (lists, NumPy arrays) goes to the default device
+        array = _as_array(data, dtype, device)
         self._data = array
         self._requires_grad = False
         self.grad = None
@@ -101,7 +105,15 @@ class Tensor:
 
     @property
     def device(self):
-        return "cuda" if self.xp is not backend.cpu else "cpu"
+        """Where the values live: ``device(type='cpu')`` or ``device(type='cuda', index=0)``.
+
+        Compares equal to strings: ``t.device == 'cuda'``.
+        """
+        return backend.device_of(self._data)
+
+    @property
+    def is_cuda(self):
+        return self.device.type == "cuda"
 
     @property
     def data(self):
@@ -150,8 +162,10 @@ class Tensor:
         return self._data.dtype.kind == "f"
 
     # -------------------------------------------------------- host transfer
+    # item(), numpy(), tolist() and printing are the only places where values
+    # come to the host from a GPU; nothing else converts behind your back.
     def item(self):
-        """The single value of a one-element tensor as a Python number."""
+        """The single value of a one-element tensor as a Python number (copied from the GPU if there)."""
         if self._data.size != 1:
             raise ValueError(
                 f"item() needs a tensor with exactly one element; this one has shape {self.shape}. "
@@ -160,7 +174,7 @@ class Tensor:
         return backend.to_numpy(self._data).reshape(()).item()
 
     def numpy(self):
-        """The values as a NumPy array (shared memory on the CPU, as in PyTorch)."""
+        """The values as a NumPy array: shared memory on the CPU (as in PyTorch), a host copy from a GPU."""
         if self._requires_grad:
             raise RuntimeError(
                 "numpy() on a tensor that requires grad would let its values change behind autograd's back; "
@@ -172,6 +186,11 @@ class Tensor:
         return backend.to_numpy(self._data).tolist()
 
     def __array__(self, dtype=None, copy=None):
+        if not isinstance(self._data, backend.cpu.ndarray):
+            raise TypeError(
+                f"numpy.asarray() of a tensor on {self.device}: minigrad never copies GPU values to the host "
+                "implicitly. Call t.cpu() or t.numpy() (or t.item() for one value) to bring them over explicitly."
+            )
         array = self.numpy()
         return array if dtype is None else array.astype(dtype)
 
@@ -208,7 +227,7 @@ class Tensor:
             backend.to_numpy(self._data), separator=", ", prefix="tensor(", precision=4, threshold=100
         )
         parts = [f"tensor({body}", f"dtype={self.dtype!r}"]
-        if self.device != "cpu":
+        if self.device.type != "cpu":
             parts.append(f"device='{self.device}'")
         if self.grad_fn is not None:
             parts.append(f"grad_fn={self.grad_fn!r}")
@@ -243,6 +262,8 @@ class Tensor:
                 )
             return self.xp.ones(self.shape, dtype=self._data.dtype)
         grad = gradient._data if isinstance(gradient, Tensor) else self.xp.asarray(gradient)
+        if type(grad) is not type(self._data):
+            backend.check_same_device(caller, (self._data, grad))
         if grad.shape != self.shape:
             raise RuntimeError(
                 f"{caller}: the gradient has shape {tuple(grad.shape)} but the tensor has shape {self.shape}; "
@@ -298,9 +319,13 @@ class Tensor:
         return self
 
     def copy_(self, src):
-        """Copy ``src``'s values into this tensor, broadcasting them to its shape."""
+        """Copy ``src``'s values into this tensor, broadcasting them to its shape.
+
+        ``src`` may live on another device (as in PyTorch): the copy is the transfer.
+        """
         self._inplace_allowed("copy_")
-        values = src._data if isinstance(src, Tensor) else self.xp.asarray(src)
+        values = src._data if isinstance(src, Tensor) else src
+        values = backend.to_device(values, self.device) if backend.is_array(values) else self.xp.asarray(values)
         try:
             target_shape = backend.cpu.broadcast_shapes(values.shape, self.shape)
         except ValueError:
@@ -345,18 +370,34 @@ class Tensor:
     def __setitem__(self, index, value):
         self._inplace_allowed("__setitem__")
         index = shape_ops._array_index(index, self.xp)
-        self._data[index] = value._data if isinstance(value, Tensor) else value
+        if isinstance(value, Tensor):
+            value = value._data
+            if type(value) is not type(self._data):
+                backend.check_same_device("__setitem__", (self._data, value))
+        self._data[index] = value
         self._version[0] += 1
 
     # ---------------------------------------------------------- conversions
-    def to(self, dtype_or_device=None, dtype=None):
-        """Convert to another dtype (``t.to(minigrad.float64)``); 'cpu' is accepted as a device."""
-        target = dtype if dtype is not None else dtype_or_device
-        if target in (None, "cpu"):
-            return self
-        if isinstance(target, str) and target.startswith("cuda"):
-            raise RuntimeError("to('cuda'): this build of minigrad runs on the CPU only (NumPy).")
-        return elementwise.to_dtype(self, dtypes.to_numpy_dtype(target))
+    def to(self, target=None, dtype=None, *, device=None):
+        """Move to a device and/or convert to a dtype, as PyTorch's ``Tensor.to``.
+
+        ``t.to('cuda')``, ``t.to(minigrad.float64)``, ``t.to('cuda', minigrad.float64)``,
+        ``t.to(other)`` (other's device and dtype), ``t.to(device='cpu')``.
+        Returns ``self`` when nothing changes; otherwise a new tensor, and
+        gradients flow back across the move.
+        """
+        if isinstance(target, Tensor):
+            device, dtype = target.device, dtype or target.dtype
+        elif backend.is_device(target):
+            device = target
+        elif target is not None:
+            dtype = target
+        result = self
+        if dtype is not None:
+            result = elementwise.to_dtype(result, dtypes.to_numpy_dtype(dtype))
+        if device is not None and backend.as_device(device) != result.device:
+            result = elementwise.to_device(result, backend.as_device(device))
+        return result
 
     def type(self, dtype):
         return self.to(dtype)
@@ -374,7 +415,12 @@ class Tensor:
         return self.to(dtypes.bool)
 
     def cpu(self):
-        return self
+        """The tensor on the host (``self`` if it is there already)."""
+        return self.to("cpu")
+
+    def cuda(self, device=None):
+        """The tensor on the GPU (``self`` if it is there already); ``device`` may be an index."""
+        return self.to(f"cuda:{device}" if isinstance(device, int) else (device or "cuda"))
 
     # ------------------------------------------------------------ operators
     def __add__(self, other):
@@ -526,11 +572,12 @@ def _check_dim(dim, ndim, op):
     return dim % max(ndim, 1)
 
 
-def _as_array(data, dtype):
-    """Turn ``data`` into a backend array of a supported dtype, PyTorch's way.
+def _as_array(data, dtype, device=None):
+    """Turn ``data`` into a backend array of a supported dtype, PyTorch's way, on ``device``.
 
     Arrays keep their dtype; Python floats become float32 (PyTorch's default),
-    Python ints int64 and Python bools bool.
+    Python ints int64 and Python bools bool.  With ``device=None`` an array
+    stays where it is and anything else is made on the host.
     """
     xp = backend.cpu
     if isinstance(data, Tensor):
@@ -560,4 +607,6 @@ def _as_array(data, dtype):
         target = dtypes.supported(array.dtype)
         if array.dtype != target:
             array = array.astype(target)
+    if device is not None:
+        array = backend.to_device(array, device)
     return array

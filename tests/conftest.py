@@ -13,9 +13,43 @@ def rng():
 
 @pytest.fixture
 def leaf(rng):
-    """``leaf(*shape, low=-2, high=2)``: a float64 tensor of uniform values that requires grad."""
+    """``leaf(*shape, low=-2, high=2, device='cpu')``: a float64 tensor of uniform values that requires grad."""
 
-    def make(*shape, low=-2.0, high=2.0):
-        return minigrad.tensor(rng.uniform(low, high, shape), requires_grad=True)
+    def make(*shape, low=-2.0, high=2.0, device="cpu"):
+        return minigrad.tensor(rng.uniform(low, high, shape), requires_grad=True, device=device)
 
     return make
+
+
+# ------------------------------------------------------------------ devices
+def _cuda_param():
+    reason = minigrad.cuda.unavailable_reason()
+    return pytest.param("cuda", marks=pytest.mark.skipif(reason is not None, reason=f"no usable GPU: {reason}"))
+
+
+@pytest.fixture(params=["cpu", _cuda_param(), "stand-in"])
+def device(request):
+    """'cpu'; 'cuda' where a GPU is usable (skipped, with the reason, elsewhere); and the GPU stand-in.
+
+    The stand-in (tests/_fake_device.py, registered as 'cuda' for the test)
+    runs everywhere: its arrays refuse NumPy, so an operation that calls
+    NumPy directly or converts to the host behind the user's back fails it.
+    Make the tensors of a test with ``device=device`` (or ``.to(device)``);
+    ``.numpy()`` / ``.tolist()`` bring results back to compare.
+    """
+    if request.param == "stand-in":
+        request.getfixturevalue("fake_cuda")
+        return "cuda"
+    return request.param
+
+
+@pytest.fixture
+def fake_cuda(monkeypatch):
+    """Register the NumPy-backed stand-in (tests/_fake_device.py) as the 'cuda' device for one test."""
+    from minigrad import backend
+    from _fake_device import fakecupy
+
+    monkeypatch.setitem(backend._modules, "cuda", fakecupy)
+    monkeypatch.setitem(backend._array_types, fakecupy.ndarray, "cuda")
+    fakecupy.downloads = 0
+    return fakecupy

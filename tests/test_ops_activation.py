@@ -44,13 +44,13 @@ def away_from_kinks(x, kinks):
     values = x.detach().numpy()
     for kink in kinks:
         values = np.where(np.abs(values - kink) < 0.05, kink + 0.1, values)
-    return minigrad.tensor(values, requires_grad=True)
+    return minigrad.tensor(values, requires_grad=True, device=x.device)
 
 
 @pytest.mark.parametrize("name, op, formula, kinks", ACTIVATIONS, ids=[a[0] for a in ACTIVATIONS])
 @pytest.mark.parametrize("shape", [(), (7,), (2, 1, 3)], ids=str)
-def test_values_and_gradients(name, op, formula, kinks, shape, leaf):
-    x = away_from_kinks(leaf(*shape, low=-3.0, high=3.0), kinks)
+def test_values_and_gradients(name, op, formula, kinks, shape, leaf, device):
+    x = away_from_kinks(leaf(*shape, low=-3.0, high=3.0, device=device), kinks)
     np.testing.assert_allclose(op(x).detach().numpy(), formula(x.detach().numpy()), rtol=1e-10, atol=1e-12)
     assert gradcheck(op, (x,))
 
@@ -130,8 +130,8 @@ def test_softplus_of_large_negative_inputs_is_tiny_and_finite():
 
 # ---------------------------------------------------------------- softmax
 @pytest.mark.parametrize("shape, dim", [((5,), 0), ((3, 4), 1), ((3, 4), 0), ((3, 4), -1), ((2, 3, 4), 1)], ids=str)
-def test_softmax_and_log_softmax_values_and_gradients(shape, dim, leaf):
-    x = leaf(*shape)
+def test_softmax_and_log_softmax_values_and_gradients(shape, dim, leaf, device):
+    x = leaf(*shape, device=device)
     v = x.detach().numpy()
     np.testing.assert_allclose(minigrad.softmax(x, dim=dim).detach().numpy(), np_softmax(v, dim), rtol=1e-12)
     np.testing.assert_allclose(

@@ -34,8 +34,11 @@ BINARY = [
 
 @pytest.mark.parametrize("name, op, formula, range_a, range_b", BINARY, ids=[b[0] for b in BINARY])
 @pytest.mark.parametrize("shape_a, shape_b", BROADCAST_SHAPES, ids=str)
-def test_binary_values_and_gradients_with_broadcasting(name, op, formula, range_a, range_b, shape_a, shape_b, leaf):
-    a, b = leaf(*shape_a, low=range_a[0], high=range_a[1]), leaf(*shape_b, low=range_b[0], high=range_b[1])
+def test_binary_values_and_gradients_with_broadcasting(
+    name, op, formula, range_a, range_b, shape_a, shape_b, leaf, device
+):
+    a = leaf(*shape_a, low=range_a[0], high=range_a[1], device=device)
+    b = leaf(*shape_b, low=range_b[0], high=range_b[1], device=device)
     out = op(a, b)
     np.testing.assert_allclose(out.detach().numpy(), formula(a.detach().numpy(), b.detach().numpy()), rtol=1e-12)
     assert gradcheck(op, (a, b))
@@ -90,13 +93,13 @@ def away_from_kinks(x, kinks):
     values = x.detach().numpy()
     for kink in kinks:
         values = np.where(np.abs(values - kink) < 0.05, kink + 0.1, values)
-    return minigrad.tensor(values, requires_grad=True)
+    return minigrad.tensor(values, requires_grad=True, device=x.device)
 
 
 @pytest.mark.parametrize("name, op, formula, bounds, kinks", UNARY, ids=[u[0] for u in UNARY])
 @pytest.mark.parametrize("shape", [(), (5,), (2, 1, 3)], ids=str)
-def test_unary_values_and_gradients(name, op, formula, bounds, kinks, shape, leaf):
-    x = away_from_kinks(leaf(*shape, low=bounds[0], high=bounds[1]), kinks)
+def test_unary_values_and_gradients(name, op, formula, bounds, kinks, shape, leaf, device):
+    x = away_from_kinks(leaf(*shape, low=bounds[0], high=bounds[1], device=device), kinks)
     np.testing.assert_allclose(op(x).detach().numpy(), formula(x.detach().numpy()), rtol=1e-12)
     assert gradcheck(op, (x,))
 
@@ -161,9 +164,9 @@ def test_square_of_negative_numbers(leaf):
 
 # ------------------------------------------------------------------ where
 @pytest.mark.parametrize("shapes", [((3, 4), (3, 4), (3, 4)), ((3, 1), (3, 4), (4,)), ((4,), (), (3, 4))], ids=str)
-def test_where_values_and_gradients(shapes, leaf, rng):
-    condition = minigrad.tensor(rng.uniform(size=shapes[0]) > 0.5)
-    a, b = leaf(*shapes[1]), leaf(*shapes[2])
+def test_where_values_and_gradients(shapes, leaf, rng, device):
+    condition = minigrad.tensor(rng.uniform(size=shapes[0]) > 0.5, device=device)
+    a, b = leaf(*shapes[1], device=device), leaf(*shapes[2], device=device)
     out = minigrad.where(condition, a, b)
     expected = np.where(condition.numpy(), a.detach().numpy(), b.detach().numpy())
     np.testing.assert_array_equal(out.detach().numpy(), expected)

@@ -21,8 +21,8 @@ MATMUL_SHAPES = [
 
 
 @pytest.mark.parametrize("shape_a, shape_b", MATMUL_SHAPES, ids=str)
-def test_matmul_values_and_gradients(shape_a, shape_b, leaf):
-    a, b = leaf(*shape_a), leaf(*shape_b)
+def test_matmul_values_and_gradients(shape_a, shape_b, leaf, device):
+    a, b = leaf(*shape_a, device=device), leaf(*shape_b, device=device)
     out = a @ b
     expected = np.matmul(a.detach().numpy(), b.detach().numpy())
     assert out.shape == expected.shape

@@ -29,8 +29,8 @@ def np_dim(dim):
 
 @pytest.mark.parametrize("shape, dim, keepdim", REDUCTIONS, ids=str)
 @pytest.mark.parametrize("name", ["sum", "mean"])
-def test_sum_and_mean(name, shape, dim, keepdim, leaf):
-    x = leaf(*shape)
+def test_sum_and_mean(name, shape, dim, keepdim, leaf, device):
+    x = leaf(*shape, device=device)
     out = getattr(minigrad, name)(x, dim=dim, keepdim=keepdim)
     expected = getattr(np, name)(x.detach().numpy(), axis=np_dim(dim), keepdims=keepdim)
     assert out.shape == expected.shape
@@ -95,8 +95,8 @@ def test_extremes_of_an_empty_dimension_are_a_clear_error(op):
 
 # ----------------------------------------------------------------- max/min
 @pytest.mark.parametrize("op, np_op", [("max", np.max), ("min", np.min), ("amax", np.max), ("amin", np.min)])
-def test_full_reduction_values_and_gradients(op, np_op, leaf):
-    x = leaf(3, 4)
+def test_full_reduction_values_and_gradients(op, np_op, leaf, device):
+    x = leaf(3, 4, device=device)
     out = getattr(x, op)()
     assert out.shape == () and out.item() == np_op(x.detach().numpy())
     assert gradcheck(lambda t: getattr(t, op)(), (x,))
@@ -104,8 +104,8 @@ def test_full_reduction_values_and_gradients(op, np_op, leaf):
 
 @pytest.mark.parametrize("op, np_op, np_arg", [("max", np.max, np.argmax), ("min", np.min, np.argmin)])
 @pytest.mark.parametrize("dim, keepdim", [(0, False), (1, False), (-1, True), (2, False)])
-def test_max_and_min_along_a_dim_return_values_and_indices(op, np_op, np_arg, dim, keepdim, leaf):
-    x = leaf(2, 3, 4)
+def test_max_and_min_along_a_dim_return_values_and_indices(op, np_op, np_arg, dim, keepdim, leaf, device):
+    x = leaf(2, 3, 4, device=device)
     v = x.detach().numpy()
     values, indices = getattr(x, op)(dim=dim, keepdim=keepdim)
     np.testing.assert_array_equal(values.detach().numpy(), np_op(v, axis=dim, keepdims=keepdim))
@@ -178,8 +178,8 @@ def test_dim_out_of_range_names_the_operation(op):
 
 # -------------------------------------------------------------------- topk
 @pytest.mark.parametrize("k, dim, largest", [(2, -1, True), (1, 0, True), (3, 1, False), (4, -1, True)])
-def test_topk_values_indices_and_gradient(k, dim, largest, leaf):
-    x = leaf(3, 4)
+def test_topk_values_indices_and_gradient(k, dim, largest, leaf, device):
+    x = leaf(3, 4, device=device)
     v = x.detach().numpy()
     values, indices = x.topk(k, dim=dim, largest=largest)
     order = np.argsort(-v if largest else v, axis=dim, kind="stable")
@@ -204,8 +204,8 @@ def test_topk_with_k_too_large():
 
 # --------------------------------------------------------------- logsumexp
 @pytest.mark.parametrize("shape, dim, keepdim", [((3, 4), 1, False), ((3, 4), 0, True), ((2, 3, 4), (0, 2), False)])
-def test_logsumexp_values_and_gradients(shape, dim, keepdim, leaf):
-    x = leaf(*shape)
+def test_logsumexp_values_and_gradients(shape, dim, keepdim, leaf, device):
+    x = leaf(*shape, device=device)
     expected = np.log(np.exp(x.detach().numpy()).sum(axis=np_dim(dim), keepdims=keepdim))
     np.testing.assert_allclose(x.logsumexp(dim, keepdim=keepdim).detach().numpy(), expected, rtol=1e-12)
     assert gradcheck(lambda t: minigrad.logsumexp(t, dim, keepdim=keepdim), (x,))

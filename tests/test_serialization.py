@@ -284,10 +284,17 @@ def test_checkpoint_error_is_a_value_error_and_missing_files_say_so(tmp_path):
         load(tmp_path / "nothing.npz")
 
 
-def test_only_the_cpu_map_location_exists(tmp_path):
+def test_map_location_must_be_a_device(tmp_path):
     save({}, tmp_path / "e.npz")
     assert load(tmp_path / "e.npz") == {}
-    with pytest.raises(ValueError, match="CPU only"):
+    with pytest.raises(ValueError, match="not a device"):
+        load(tmp_path / "e.npz", map_location="gpu0")
+
+
+@pytest.mark.skipif(minigrad.cuda.is_available(), reason="a GPU is usable here")
+def test_map_location_cuda_without_a_gpu_says_why(tmp_path):
+    save({}, tmp_path / "e.npz")
+    with pytest.raises(RuntimeError, match="no GPU is usable"):
         load(tmp_path / "e.npz", map_location="cuda")
 
 

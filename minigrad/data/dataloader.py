@@ -61,10 +61,17 @@ class DataLoader:
     ``collate_fn`` turns a list of examples into a batch (default:
     ``default_collate``).
 
+    ``device='cuda'`` moves every tensor of each batch (inside lists,
+    tuples and dicts too) to that device, which saves writing
+    ``x, y = x.to(device), y.to(device)`` in the loop (that line works
+    just as well, as in PyTorch).  Without it, batches are made on the
+    default device.
+
     ``len(loader)`` is the number of batches per epoch.
     """
 
-    def __init__(self, dataset, batch_size=1, shuffle=False, drop_last=False, collate_fn=None, generator=None):
+    def __init__(self, dataset, batch_size=1, shuffle=False, drop_last=False, collate_fn=None, generator=None,
+                 device=None):
         if not isinstance(batch_size, int) or isinstance(batch_size, bool) or batch_size < 1:
             raise ValueError(f"DataLoader: batch_size must be a positive int, got {batch_size!r}")
         self.dataset = dataset
@@ -73,6 +80,7 @@ class DataLoader:
         self.drop_last = drop_last
         self.collate_fn = collate_fn if collate_fn is not None else default_collate
         self.generator = generator
+        self.device = device
 
     def __len__(self):
         n = len(self.dataset)
@@ -90,6 +98,20 @@ class DataLoader:
             indices = order[b * self.batch_size:(b + 1) * self.batch_size]
             if isinstance(self.dataset, TensorDataset) and self.collate_fn is default_collate:
                 # Same result as collating the rows one by one, in one indexing step per tensor.
-                yield [t[indices] for t in self.dataset.tensors]
+                batch = [t[indices] for t in self.dataset.tensors]
             else:
-                yield self.collate_fn([self.dataset[int(i)] for i in indices])
+                batch = self.collate_fn([self.dataset[int(i)] for i in indices])
+            yield batch if self.device is None else _to_device(batch, self.device)
+
+
+def _to_device(batch, device):
+    """Every Tensor in ``batch`` (and in its lists, tuples and dicts) moved to ``device``."""
+    if isinstance(batch, Tensor):
+        return batch.to(device)
+    if isinstance(batch, collections.abc.Mapping):
+        return {key: _to_device(value, device) for key, value in batch.items()}
+    if isinstance(batch, tuple) and hasattr(batch, "_fields"):
+        return type(batch)(*(_to_device(value, device) for value in batch))
+    if isinstance(batch, (list, tuple)):
+        return type(batch)(_to_device(value, device) for value in batch)
+    return batch

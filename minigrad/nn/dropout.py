@@ -30,9 +30,9 @@ class DropoutFunction(Function):
 
     @staticmethod
     def forward(ctx, x, p, generator):
-        keep = _random.rng(generator).random(x.shape) >= p
+        keep = _random.rng(generator, ctx.xp).random(x.shape) >= p  # drawn where x lives (CPU or GPU)
         scale = 1.0 / (1.0 - p) if p < 1 else 0.0
-        mask = ctx.xp.asarray(keep).astype(x.dtype) * scale
+        mask = keep.astype(x.dtype) * scale
         ctx.save_for_backward(mask)
         return x * mask
 

@@ -18,7 +18,8 @@ comes from.
 
 Every function changes ``tensor`` through ``tensor.data`` (so no graph is
 recorded), draws from ``minigrad.random`` (so ``manual_seed`` repeats it, or
-from ``generator`` if one is given) and returns ``tensor``.
+from ``generator`` if one is given) on the tensor's own device, and returns
+``tensor``.
 """
 import math
 import warnings
@@ -95,12 +96,13 @@ def _calculate_correct_fan(tensor, mode):
 
 def uniform_(tensor, a=0.0, b=1.0, generator=None):
     """Fill with values drawn from U(a, b)."""
-    return _fill(tensor, _random.rng(generator).uniform(a, b, size=tensor.shape))
+    return _fill(tensor, _random.rng(generator, tensor.xp).uniform(a, b, size=tensor.shape))
 
 
 def normal_(tensor, mean=0.0, std=1.0, generator=None):
     """Fill with values drawn from N(mean, std^2)."""
-    return _fill(tensor, _random.rng(generator).normal(mean, std, size=tensor.shape))
+    # mean + std * z is what NumPy's normal() computes; CuPy's generator has standard_normal but no normal.
+    return _fill(tensor, mean + std * _random.rng(generator, tensor.xp).standard_normal(tensor.shape))
 
 
 def constant_(tensor, val):

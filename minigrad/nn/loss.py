@@ -181,7 +181,7 @@ class CrossEntropyFunction(Function):
             return loss
         if reduction == "sum":
             return loss.sum()
-        with xp.errstate(invalid="ignore", divide="ignore"):
+        with backend.errstate(invalid="ignore", divide="ignore"):
             # All entries ignored: 0 / 0 = NaN, as in PyTorch.
             return loss.sum() / denominator
 
@@ -193,7 +193,7 @@ class CrossEntropyFunction(Function):
         valid = valid.astype(exp.dtype)
         num_classes = exp.shape[dim]
         if ctx.reduction == "mean":
-            with xp.errstate(invalid="ignore", divide="ignore"):
+            with backend.errstate(invalid="ignore", divide="ignore"):
                 scale = xp.where(valid, g / ctx.denominator, 0)
         else:
             scale = g * valid
@@ -297,7 +297,7 @@ class NLLLossFunction(Function):
             return loss
         if reduction == "sum":
             return loss.sum()
-        with xp.errstate(invalid="ignore", divide="ignore"):
+        with backend.errstate(invalid="ignore", divide="ignore"):
             return loss.sum() / denominator
 
     @staticmethod
@@ -305,7 +305,7 @@ class NLLLossFunction(Function):
         index, valid, w_target = ctx.saved_tensors
         xp, dim = ctx.xp, ctx.dim
         if ctx.reduction == "mean":
-            with xp.errstate(invalid="ignore", divide="ignore"):
+            with backend.errstate(invalid="ignore", divide="ignore"):
                 scale = xp.where(valid, g / ctx.denominator, 0)
         else:
             scale = g * valid
@@ -349,7 +349,7 @@ class BinaryCrossEntropyFunction(Function):
     @staticmethod
     def forward(ctx, x, y, weight):
         xp = ctx.xp
-        with xp.errstate(divide="ignore"):
+        with backend.errstate(divide="ignore"):
             log_x = xp.maximum(xp.log(x), -100)
             log_1mx = xp.maximum(xp.log(1 - x), -100)
         loss = -(y * log_x + (1 - y) * log_1mx)

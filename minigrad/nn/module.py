@@ -10,7 +10,7 @@ PyTorch does.
 import difflib
 from collections import namedtuple
 
-from .. import dtypes
+from .. import backend, dtypes
 from ..tensor import Tensor
 
 
@@ -199,25 +199,43 @@ class Module:
         fn(self)
         return self
 
-    # ------------------------------------------------------------ dtypes
-    def to(self, dtype=None, device=None):
-        """Convert floating-point parameters and buffers to ``dtype`` in place; returns self."""
-        target = dtype
-        if isinstance(target, str) and target in ("cpu", "cuda"):
-            device, target = target, None
-        if device not in (None, "cpu"):
-            raise RuntimeError(f"Module.to({device!r}): this build of minigrad runs on the CPU only")
-        if target is None:
-            return self
-        np_dtype = dtypes.to_numpy_dtype(target)
+    # ---------------------------------------------------- devices, dtypes
+    def to(self, target=None, dtype=None, *, device=None):
+        """Move parameters, buffers and their gradients to a device and/or dtype, in place; returns self.
+
+        ``model.to('cuda')``, ``model.to(minigrad.float64)``, ``model.to(device='cpu')``,
+        as in PyTorch.  The parameters stay the same objects (only their
+        values move), so an optimizer made before the move still holds them;
+        make it after the move, though, as PyTorch advises, so that its state
+        is created on the new device.  Only floating-point values change dtype.
+        """
+        if backend.is_device(target):
+            device = target
+        elif target is not None:
+            dtype = target
+        where = None if device is None else backend.as_device(device)
+        if where is not None:
+            backend.array_module_for(where)  # fail before moving anything if the device is unusable
+        np_dtype = None if dtype is None else dtypes.to_numpy_dtype(dtype)
         for module in self.modules():
             for registry in (module._parameters, module._buffers):
                 for value in registry.values():
-                    if value is not None and value.is_floating_point():
-                        value.data = value._data.astype(np_dtype)
-                        if value.grad is not None:
-                            value.grad = Tensor._from_array(value.grad._data.astype(np_dtype))
+                    if value is None:
+                        continue
+                    moved = _converted(value._data, np_dtype, where)
+                    if moved is not value._data:
+                        value.data = moved
+                    if value.grad is not None:
+                        value.grad = Tensor._from_array(_converted(value.grad._data, np_dtype, where))
         return self
+
+    def cuda(self, device=None):
+        """Move every parameter and buffer to the GPU (``to('cuda')``)."""
+        return self.to(f"cuda:{device}" if isinstance(device, int) else (device or "cuda"))
+
+    def cpu(self):
+        """Move every parameter and buffer to the host (``to('cpu')``)."""
+        return self.to("cpu")
 
     def float(self):
         return self.to(dtypes.float32)
@@ -270,7 +288,9 @@ class Module:
         for key, target in own.items():
             if key in state_dict:
                 value = state_dict[key]
-                array = value._data if isinstance(value, Tensor) else target.xp.asarray(value)
+                array = value._data if isinstance(value, Tensor) else value
+                # A checkpoint on the host loads into a model on the GPU (and back): an explicit copy.
+                array = backend.to_device(array, target.device) if backend.is_array(array) else target.xp.asarray(array)
                 # `target` shares its array with the real parameter: write into it, don't rebind it.
                 target._data[...] = array
                 target._version[0] += 1
@@ -291,6 +311,13 @@ class Module:
             return f"{type(self).__name__}({extra})"
         head = f"{type(self).__name__}({extra}" if extra else f"{type(self).__name__}("
         return head + "\n" + "\n".join(lines) + "\n)"
+
+
+def _converted(array, np_dtype, where):
+    """``array`` in ``np_dtype`` (floating arrays only) on device ``where`` (either may be None: unchanged)."""
+    if np_dtype is not None and array.dtype.kind == "f" and array.dtype != np_dtype:
+        array = array.astype(np_dtype)
+    return array if where is None else backend.to_device(array, where)
 
 
 class Sequential(Module):

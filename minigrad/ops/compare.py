@@ -4,6 +4,7 @@ Their results are bool tensors.  A comparison is flat almost everywhere
 (nudging x does not change whether x > 0), so it has no useful gradient and
 records nothing in the graph.
 """
+from .. import backend
 from .. import tensor as _tensor
 from ._util import broadcast_error, normalize_dims, promote
 
@@ -12,6 +13,8 @@ def _compare(name, fn, a, b):
     a, b = promote(a, b)
     left = a._data if isinstance(a, _tensor.Tensor) else a
     right = b._data if isinstance(b, _tensor.Tensor) else b
+    if type(left) is not type(right):
+        backend.check_same_device(name, (left, right))
     try:
         return _tensor.Tensor._from_array(fn(left, right))
     except ValueError as err:

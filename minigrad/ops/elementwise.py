@@ -5,6 +5,7 @@ and each formula gives dL/d(input).  Binary operations broadcast like NumPy;
 their backward formulas are written in the broadcast shape and the engine
 sums each gradient back to its input's shape (``autograd.sum_to_shape``).
 """
+from .. import backend
 from ..autograd import Function
 from ._util import as_tensor, broadcast_error, promote
 
@@ -92,7 +93,7 @@ class Pow(Function):
         grad_b = None
         if ctx.needs_input_grad[1]:
             # log(a) is undefined for a <= 0; where y is 0 anyway the term is 0.
-            with xp.errstate(divide="ignore", invalid="ignore"):
+            with backend.errstate(divide="ignore", invalid="ignore"):
                 grad_b = xp.where(y == 0, 0.0, g * y * xp.log(a))
         return grad_a, grad_b
 
@@ -130,13 +131,13 @@ class Log(Function):
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
-        with ctx.xp.errstate(divide="ignore", invalid="ignore"):
+        with backend.errstate(divide="ignore", invalid="ignore"):
             return ctx.xp.log(x)
 
     @staticmethod
     def backward(ctx, g):
         (x,) = ctx.saved_tensors
-        with ctx.xp.errstate(divide="ignore", invalid="ignore"):
+        with backend.errstate(divide="ignore", invalid="ignore"):
             return g / x
 
 
@@ -145,7 +146,7 @@ class Sqrt(Function):
 
     @staticmethod
     def forward(ctx, x):
-        with ctx.xp.errstate(invalid="ignore"):
+        with backend.errstate(invalid="ignore"):
             y = ctx.xp.sqrt(x)
         ctx.save_for_backward(y)
         return y
@@ -153,7 +154,7 @@ class Sqrt(Function):
     @staticmethod
     def backward(ctx, g):
         (y,) = ctx.saved_tensors
-        with ctx.xp.errstate(divide="ignore", invalid="ignore"):
+        with backend.errstate(divide="ignore", invalid="ignore"):
             return g / (2 * y)
 
 
@@ -262,6 +263,19 @@ class ToDtype(Function):
         return g, None
 
 
+class ToDevice(Function):
+    """y = x copied to another device (CPU <-> GPU);   dL/dx = g copied back to x's device"""
+
+    @staticmethod
+    def forward(ctx, x, device):
+        ctx.source = backend.device_of(x)
+        return backend.to_device(x, device)
+
+    @staticmethod
+    def backward(ctx, g):
+        return backend.to_device(g, ctx.source), None
+
+
 def add(input, other):
     return _binary(Add, "add", input, other)
 
@@ -356,3 +370,9 @@ def to_dtype(input, dtype):
         # Gradients do not flow into integers: the result is a plain leaf.
         return input.detach().to(dtype)
     return ToDtype.apply(input, dtype)
+
+
+def to_device(input, device):
+    if input.device == device:
+        return input
+    return ToDevice.apply(input, device)

@@ -7,6 +7,7 @@ again.  Notation: y is the output, g = dL/dy.
 """
 from collections import namedtuple
 
+from .. import backend
 from .. import tensor as _tensor
 from ..autograd import Function
 from ..errors import ShapeError
@@ -51,7 +52,7 @@ class Mean(Function):
     def forward(ctx, x, dims, keepdim):
         ctx.shape, ctx.dims, ctx.keepdim = x.shape, dims, keepdim
         ctx.count = _count(x.shape, dims)
-        with ctx.xp.errstate(invalid="ignore", divide="ignore"):
+        with backend.errstate(invalid="ignore", divide="ignore"):
             # An empty mean is 0 / 0 = nan, as in PyTorch.
             return x.sum(axis=dims, keepdims=keepdim) / ctx.count
 
@@ -76,7 +77,7 @@ class Var(Function):
         ctx.divisor = _count(x.shape, dims) - correction
         centred = x - x.mean(axis=dims, keepdims=True)
         ctx.save_for_backward(centred)
-        with ctx.xp.errstate(invalid="ignore", divide="ignore"):
+        with backend.errstate(invalid="ignore", divide="ignore"):
             return (centred * centred).sum(axis=dims, keepdims=keepdim) / ctx.divisor
 
     @staticmethod
@@ -118,7 +119,7 @@ class LogSumExp(Function):
         m = x.max(axis=dims, keepdims=True)
         # When every value is -inf (a fully masked row), shift by 0 instead: the answer is log 0 = -inf.
         m = xp.where(xp.isfinite(m), m, 0)
-        with xp.errstate(divide="ignore"):
+        with backend.errstate(divide="ignore"):
             y = m + xp.log(xp.exp(x - m).sum(axis=dims, keepdims=True))
         ctx.save_for_backward(x, y)
         ctx.dims, ctx.keepdim = dims, keepdim

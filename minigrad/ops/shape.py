@@ -139,7 +139,11 @@ def _reads_repeatedly(index):
 
 
 def _array_index(index, xp):
-    """Turn an index that may hold Tensors, lists and ranges into one NumPy understands."""
+    """Turn an index that may hold Tensors, lists and ranges into one the array module ``xp`` understands.
+
+    As in PyTorch, an index on the host may index a tensor on the GPU: it is
+    copied over (indices are small).  The other way round is an error.
+    """
     if isinstance(index, tuple):
         return tuple(_array_index(part, xp) for part in index)
     if isinstance(index, _tensor.Tensor):
@@ -148,7 +152,9 @@ def _array_index(index, xp):
                 f"indexing with a {index.dtype} tensor: indices must be integers (int64) or a bool mask; "
                 "call .long() on it first"
             )
-        return index._data
+        index = index._data
+    if isinstance(index, backend.cpu.ndarray) and xp is not backend.cpu:
+        return xp.asarray(index)
     if isinstance(index, (list, range)):
         array = xp.asarray(list(index))
         if array.dtype.kind == "f" and array.size:  # an empty list is float to NumPy, but no index is fine

@@ -18,6 +18,7 @@ on plain arrays; ``step()`` here walks the groups and skips parameters that
 received no gradient.  ``state_dict()`` uses PyTorch's layout, so a training
 run can be saved with ``minigrad.save`` and resumed exactly.
 """
+from .. import backend
 from ..autograd import enable_grad
 from ..tensor import Tensor
 
@@ -138,7 +139,9 @@ class Optimizer:
                         f"a parameter of shape {p.shape} has a .grad of shape {tuple(grad.shape)}; "
                         "a gradient set by hand must have its parameter's shape"
                     )
-                self._update(p, grad, self.state.setdefault(p, {}), group)
+                state = self.state.setdefault(p, {})
+                _check_devices(p, grad, state)
+                self._update(p, grad, state, group)
                 # Graphs recorded before this step used the old values; the version
                 # counter lets a later backward through them fail loudly.
                 p._version[0] += 1
@@ -222,6 +225,21 @@ class Optimizer:
         return "\n".join(lines) + "\n)"
 
 
+def _check_devices(p, grad, state):
+    """A parameter, its gradient and its state must share one device (cheap: compares array types)."""
+    kind = type(p._data)
+    if type(grad) is not kind:
+        backend.check_same_device("optimizer step (a parameter and its .grad)", (p._data, grad))
+    for value in state.values():
+        if _is_array(value) and type(value) is not kind:
+            raise RuntimeError(
+                f"optimizer step: a parameter is on {p.device} but its optimizer state is on "
+                f"{backend.device_of(value)}; the model was moved after the optimizer took steps. Create the "
+                "optimizer after model.to(device), or move the state with "
+                "optimizer.load_state_dict(optimizer.state_dict())."
+            )
+
+
 def _is_array(value):
     return hasattr(value, "shape") and hasattr(value, "dtype") and not isinstance(value, Tensor)
 
@@ -237,7 +255,8 @@ def _to_param_array(value, p, where):
             f"{where} has shape {tuple(value.shape)} but its parameter has shape {p.shape}; "
             "the checkpoint comes from a model with different sizes"
         )
-    array = p.xp.array(value, copy=True)
+    array = backend.to_device(value, p.device)
+    array = p.xp.array(array, copy=True)
     if array.dtype.kind == "f":
         array = array.astype(p._data.dtype, copy=False)
     return array

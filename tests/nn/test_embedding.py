@@ -13,9 +13,9 @@ def ids(*values):
 
 
 # ------------------------------------------------------------------- lookup
-def test_lookup_returns_rows_of_the_weight(leaf):
-    weight = leaf(6, 3)
-    indices = minigrad.tensor([[1, 5, 1], [0, 2, 3]])
+def test_lookup_returns_rows_of_the_weight(leaf, device):
+    weight = leaf(6, 3, device=device)
+    indices = minigrad.tensor([[1, 5, 1], [0, 2, 3]], device=device)
     out = F.embedding(indices, weight)
     assert out.shape == (2, 3, 3)
     np.testing.assert_array_equal(out.detach().numpy(), weight.detach().numpy()[indices.numpy()])
@@ -30,20 +30,20 @@ def test_module_lookup_and_shapes():
 
 
 # ---------------------------------------------------------------- gradients
-def test_gradcheck_with_repeated_indices(leaf):
-    indices = minigrad.tensor([[1, 3, 1], [1, 0, 3]])
-    assert gradcheck(lambda w: F.embedding(indices, w), (leaf(5, 2),))
+def test_gradcheck_with_repeated_indices(leaf, device):
+    indices = minigrad.tensor([[1, 3, 1], [1, 0, 3]], device=device)
+    assert gradcheck(lambda w: F.embedding(indices, w), (leaf(5, 2, device=device),))
 
 
-def test_gradcheck_with_padding_idx(leaf):
+def test_gradcheck_with_padding_idx(leaf, device):
     # The padding row gets no gradient by design, so only the other rows are checked; row 0 is held fixed.
-    indices = minigrad.tensor([[0, 2, 0], [4, 0, 2]])
-    pad_row = minigrad.ones(1, 2, dtype=minigrad.float64)
+    indices = minigrad.tensor([[0, 2, 0], [4, 0, 2]], device=device)
+    pad_row = minigrad.ones(1, 2, dtype=minigrad.float64, device=device)
 
     def fn(rest):
         return F.embedding(indices, minigrad.cat([pad_row, rest]), padding_idx=0)
 
-    assert gradcheck(fn, (leaf(4, 2),))
+    assert gradcheck(fn, (leaf(4, 2, device=device),))
 
 
 def test_repeated_indices_accumulate_their_gradients():

@@ -12,8 +12,8 @@ from minigrad import gradcheck
 
 # ------------------------------------------------------------------ forward
 @pytest.mark.parametrize("shape", [(5,), (2, 5), (2, 3, 5)], ids=str)
-def test_linear_computes_x_times_w_transposed_plus_b(shape, leaf):
-    x, w, b = leaf(*shape), leaf(4, 5), leaf(4)
+def test_linear_computes_x_times_w_transposed_plus_b(shape, leaf, device):
+    x, w, b = leaf(*shape, device=device), leaf(4, 5, device=device), leaf(4, device=device)
     y = F.linear(x, w, b)
     expected = x.detach().numpy() @ w.detach().numpy().T + b.detach().numpy()
     assert y.shape == shape[:-1] + (4,)
@@ -39,10 +39,10 @@ def test_float32_stays_float32():
 # ---------------------------------------------------------------- gradients
 @pytest.mark.parametrize("shape", [(5,), (3, 5), (2, 3, 5)], ids=str)
 @pytest.mark.parametrize("bias", [True, False], ids=["bias", "no-bias"])
-def test_gradcheck_over_input_weight_and_bias(shape, bias, leaf):
-    x, w = leaf(*shape), leaf(4, 5)
+def test_gradcheck_over_input_weight_and_bias(shape, bias, leaf, device):
+    x, w = leaf(*shape, device=device), leaf(4, 5, device=device)
     if bias:
-        assert gradcheck(F.linear, (x, w, leaf(4)))
+        assert gradcheck(F.linear, (x, w, leaf(4, device=device)))
     else:
         assert gradcheck(F.linear, (x, w))
 
