@@ -47,7 +47,7 @@ import numpy
 cpu = numpy
 
 CUDA_INSTALL_HINT = (
-    "Install minigrad's gpu extra, which brings CuPy for CUDA 12: pip install 'minigrad[gpu]' "
+    "Install minigrad's gpu extra, which brings CuPy for CUDA 12: pip install \"minigrad-classroom[gpu]\" "
     "(or pip install cupy-cuda12x), on a machine with an NVIDIA GPU and its driver"
 )
 

@@ -47,7 +47,7 @@ def device(request):
 def fake_cuda(monkeypatch):
     """Register the NumPy-backed stand-in (tests/_fake_device.py) as the 'cuda' device for one test."""
     from minigrad import backend
-    from _fake_device import fakecupy
+    from ._fake_device import fakecupy
 
     monkeypatch.setitem(backend._modules, "cuda", fakecupy)
     monkeypatch.setitem(backend._array_types, fakecupy.ndarray, "cuda")

@@ -56,11 +56,11 @@ def test_without_cupy_cuda_is_unavailable_and_says_what_to_install(no_cuda_probe
     no_cuda_probed(None)  # `import cupy` raises ImportError
     assert minigrad.cuda.is_available() is False and minigrad.cuda.device_count() == 0
     reason = minigrad.cuda.unavailable_reason()
-    assert "CuPy is not installed" in reason and "pip install 'minigrad[gpu]'" in reason
+    assert "CuPy is not installed" in reason and "pip install \"minigrad-classroom[gpu]\"" in reason
     t = minigrad.tensor([1.0, 2.0])
     for attempt in (lambda: t.to("cuda"), t.cuda, lambda: minigrad.zeros(2, device="cuda"),
                     lambda: nn.Linear(2, 2).to("cuda"), lambda: minigrad.set_default_device("cuda")):
-        with pytest.raises(RuntimeError, match=r"no GPU is usable: CuPy is not installed.*minigrad\[gpu\]"):
+        with pytest.raises(RuntimeError, match=r"no GPU is usable: CuPy is not installed.*minigrad-classroom\[gpu\]"):
             attempt()
     assert (t * 2).tolist() == [2.0, 4.0] and minigrad.get_default_device() == "cpu"  # the CPU keeps working
 
