@@ -85,3 +85,13 @@ concat = cat
 view = reshape
 
 __version__ = "0.1.0"
+
+
+def __getattr__(name):
+    # `minigrad.plot` (matplotlib) and `minigrad.exercises` load on first use, so that
+    # `import minigrad` stays quick while every subpackage is still reachable from it.
+    if name in ("plot", "exercises"):
+        import importlib
+
+        return importlib.import_module(f".{name}", __name__)
+    raise AttributeError(f"module 'minigrad' has no attribute {name!r}")
