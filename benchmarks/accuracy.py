@@ -78,14 +78,14 @@ def splits(name):
     return (phrases.texts, train_labels), (dev.texts, dev.labels), (test.texts, test.labels)
 
 
-def run(dataset, model_name, epochs, patience, max_train=None):
-    minigrad.manual_seed(0)
+def run(dataset, model_name, epochs, patience, max_train=None, seed=0, min_freq=1, embed_dim=128):
+    minigrad.manual_seed(seed)
     (train_x, train_y), (val_x, val_y), (test_x, test_y) = splits(dataset)
     if max_train:
         train_x, train_y = train_x[:max_train], train_y[:max_train]
-    vocab = Vocab.build(train_x)
+    vocab = Vocab.build(train_x, min_freq=min_freq)
     if model_name == "cnn":
-        model = TextCNN(len(vocab), 2, embed_dim=128, num_filters=100, kernel_sizes=WIDTHS, dropout=0.5)
+        model = TextCNN(len(vocab), 2, embed_dim=embed_dim, num_filters=100, kernel_sizes=WIDTHS, dropout=0.5)
         collate = PadCollate(min_len=max(WIDTHS))
     else:
         model = BowMLP(len(vocab), 2, hidden=(512, 256), dropout=0.5)
@@ -112,12 +112,16 @@ def main():
     parser.add_argument("--epochs", type=int, default=10)
     parser.add_argument("--patience", type=int, default=2)
     parser.add_argument("--max-train", type=int, default=None, help="use only the first N training examples")
+    parser.add_argument("--seed", type=int, default=0, help="for the initial weights and the shuffling")
+    parser.add_argument("--min-freq", type=int, default=1, help="words seen fewer times become <unk>")
+    parser.add_argument("--embed-dim", type=int, default=128, help="TextCNN word-vector size")
     args = parser.parse_args()
     rows = []
     for dataset in args.datasets:
         for model_name in args.models:
             print(f"\n== {dataset} / {model_name}")
-            rows.append(run(dataset, model_name, args.epochs, args.patience, args.max_train))
+            rows.append(run(dataset, model_name, args.epochs, args.patience, args.max_train, args.seed, args.min_freq,
+                            args.embed_dim))
     print("\n| dataset | model | train examples | test sentences | test accuracy | epochs (best) | s / epoch |")
     print("| --- | --- | --- | --- | --- | --- | --- |")
     for r in rows:

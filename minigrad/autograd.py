@@ -209,7 +209,9 @@ class Function:
         result = Tensor._from_array(out)
         if record:
             ctx.inputs = tuple(a if isinstance(a, Tensor) and a._requires_grad else None for a in args)
-            ctx._versions = tuple(a._version[0] if a is not None else 0 for a in ctx.inputs)
+            # Every tensor argument, even one without grad, may be saved for backward: remember
+            # its version so that an in-place change before backward is caught, not silently used.
+            ctx._versions = tuple((a, a._version[0]) for a in args if isinstance(a, Tensor))
             if anomaly:
                 ctx._stack = "".join(traceback.format_stack()[:-2])
             result._requires_grad = True
@@ -322,8 +324,8 @@ def run_backward(root, grad_root, retain_graph=False, inputs=None):
         grad_output = pending.pop(node, None)
         if grad_output is None:
             continue
-        for inp, version in zip(node.inputs, node._versions):
-            if inp is not None and inp._version[0] != version:
+        for inp, version in node._versions:
+            if inp._version[0] != version:
                 raise RuntimeError(
                     f"{node.name()}: an input of shape {inp.shape} was modified in place after this operation "
                     "used it, so its saved value is stale. Modify a copy instead (t.clone()), or do the "

@@ -334,3 +334,13 @@ def test_autograd_grad_with_grad_outputs():
 def test_autograd_grad_of_an_output_that_does_not_require_grad():
     with pytest.raises(RuntimeError, match="autograd.grad: the output does not require grad"):
         autograd.grad(minigrad.ones(2).sum(), [minigrad.ones(2)])
+
+
+def test_changing_a_no_grad_input_in_place_before_backward_is_caught():
+    # Mul saved x for dL/dw = g * x; a later x[0] = 9 would silently change that gradient.
+    w = minigrad.ones(3, requires_grad=True)
+    x = minigrad.tensor([1.0, 2.0, 3.0])
+    y = (w * x).sum()
+    x[0] = 9.0
+    with pytest.raises(RuntimeError, match="modified in place after this operation used it"):
+        y.backward()
