@@ -1,7 +1,13 @@
-"""Neural-network building blocks with PyTorch's names: ``minigrad.nn`` is ``torch.nn``."""
+"""Neural-network building blocks with PyTorch's names: ``minigrad.nn`` is ``torch.nn``.
+
+One idea per file: ``module.py`` (Module, Parameter, containers), ``linear.py``,
+``embedding.py``, ``conv.py``, ``pooling.py``, ``padding.py``, ``dropout.py``,
+``normalization.py``, ``activation.py``, ``flatten.py``, ``loss.py``; the
+stateless forms in ``functional.py``; ``init.py`` and ``utils.py``.
+"""
 from . import functional, init, utils
-from .module import Module, ModuleDict, ModuleList, Parameter, Sequential
 from .activation import ELU, GELU, LeakyReLU, LogSoftmax, ReLU, Sigmoid, Softmax, Softplus, Tanh
+from .conv import Conv1d
 from .dropout import Dropout
 from .embedding import Embedding
 from .flatten import Flatten, Identity, Unflatten
@@ -16,6 +22,6 @@ from .loss import (
     NLLLoss,
     SmoothL1Loss,
 )
-from .conv import Conv1d
-from .pooling import AdaptiveAvgPool1d, AdaptiveMaxPool1d, AvgPool1d, MaxPool1d
+from .module import Module, ModuleDict, ModuleList, Parameter, Sequential
 from .normalization import BatchNorm1d, LayerNorm
+from .pooling import AdaptiveAvgPool1d, AdaptiveMaxPool1d, AvgPool1d, MaxPool1d

@@ -5,6 +5,7 @@ Each function lives beside its layer (``F.conv1d`` in ``nn/conv.py``, its
 names.
 """
 from ..ops.activation import elu, gelu, leaky_relu, log_softmax, relu, sigmoid, softmax, softplus, tanh
+from .conv import conv1d
 from .dropout import dropout
 from .embedding import embedding
 from .linear import linear
@@ -19,7 +20,6 @@ from .loss import (
     one_hot,
     smooth_l1_loss,
 )
-from .conv import conv1d
+from .normalization import batch_norm, layer_norm
 from .padding import pad
 from .pooling import adaptive_avg_pool1d, adaptive_max_pool1d, avg_pool1d, max_pool1d
-from .normalization import batch_norm, layer_norm
