@@ -4,6 +4,7 @@ The benchmarks time the *model*, so both frameworks get exactly the same
 batches, prepared here once with plain NumPy.
 """
 import os
+import time
 from collections import Counter
 from pathlib import Path
 
@@ -65,6 +66,47 @@ def bag_batches(sentences, labels, vocab, batch_size, seed=0):
             bags[r, [vocab.get(w, 1) for w in sentences[i]]] = 1.0
         batches.append((bags, labels[rows]))
     return batches
+
+
+def train_minigrad(model, batches, trace_memory=False):
+    """One epoch of Adam on ``batches``: (seconds, peak bytes of arrays or None, last loss).
+
+    Tracing memory slows NumPy down, so a timed run and a traced run are separate calls.
+    """
+    import tracemalloc
+
+    import minigrad
+    import minigrad.nn.functional as F
+
+    optimizer = minigrad.optim.Adam(model.parameters(), lr=1e-3)
+    model.train()
+    if trace_memory:
+        tracemalloc.start()
+    start = time.perf_counter()
+    for inputs, labels in batches:
+        loss = F.cross_entropy(model(minigrad.tensor(inputs)), minigrad.tensor(labels))
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+    seconds = time.perf_counter() - start
+    peak = None
+    if trace_memory:
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+    return seconds, peak, loss.item()
+
+
+def train_torch(model, batches, torch):
+    """The same epoch in PyTorch: (seconds, last loss)."""
+    optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
+    model.train()
+    start = time.perf_counter()
+    for inputs, labels in batches:
+        loss = torch.nn.functional.cross_entropy(model(torch.from_numpy(inputs)), torch.from_numpy(labels))
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+    return time.perf_counter() - start, loss.item()
 
 
 def compare(description, make_batches, minigrad_epoch, torch_epoch, torch_module):

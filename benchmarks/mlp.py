@@ -8,13 +8,9 @@ one process; PyTorch is timed only when it is installed.
     python benchmarks/mlp.py               # one epoch over all 10,662 sentences
     python benchmarks/mlp.py --batches 40  # a shorter run
 """
-import time
-import tracemalloc
-
-from _mr import bag_batches, compare
+from _mr import bag_batches, compare, train_minigrad, train_torch
 
 import minigrad
-import minigrad.nn.functional as F
 from minigrad.models import BowMLP
 
 try:
@@ -26,25 +22,8 @@ HIDDEN, DROPOUT, BATCH = (512, 256), 0.5, 50
 
 
 def minigrad_epoch(batches, vocab_size, trace_memory=False):
-    """(seconds, peak bytes of arrays or None, last loss); tracing memory slows NumPy, so it is a separate run."""
     minigrad.manual_seed(0)
-    model = BowMLP(vocab_size, 2, hidden=HIDDEN, dropout=DROPOUT)
-    optimizer = minigrad.optim.Adam(model.parameters(), lr=1e-3)
-    model.train()
-    if trace_memory:
-        tracemalloc.start()
-    start = time.perf_counter()
-    for bags, labels in batches:
-        loss = F.cross_entropy(model(minigrad.tensor(bags)), minigrad.tensor(labels))
-        optimizer.zero_grad()
-        loss.backward()
-        optimizer.step()
-    seconds = time.perf_counter() - start
-    peak = None
-    if trace_memory:
-        peak = tracemalloc.get_traced_memory()[1]
-        tracemalloc.stop()
-    return seconds, peak, loss.item()
+    return train_minigrad(BowMLP(vocab_size, 2, hidden=HIDDEN, dropout=DROPOUT), batches, trace_memory)
 
 
 def torch_epoch(batches, vocab_size):
@@ -55,15 +34,7 @@ def torch_epoch(batches, vocab_size):
         nn.Linear(HIDDEN[0], HIDDEN[1]), nn.BatchNorm1d(HIDDEN[1]), nn.ReLU(), nn.Dropout(DROPOUT),
         nn.Linear(HIDDEN[1], 2),
     )
-    optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
-    model.train()
-    start = time.perf_counter()
-    for bags, labels in batches:
-        loss = nn.functional.cross_entropy(model(torch.from_numpy(bags)), torch.from_numpy(labels))
-        optimizer.zero_grad()
-        loss.backward()
-        optimizer.step()
-    return time.perf_counter() - start, loss.item()
+    return train_torch(model, batches, torch)
 
 
 def main():

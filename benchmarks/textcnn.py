@@ -12,13 +12,9 @@ Prints sentences per second, the ratio minigrad / PyTorch of the epoch time
 (lower is better for minigrad; 1.0 is parity), and peak memory of minigrad's
 arrays (tracemalloc sees NumPy's allocations).
 """
-import time
-import tracemalloc
-
-from _mr import compare, index_batches
+from _mr import compare, index_batches, train_minigrad, train_torch
 
 import minigrad
-import minigrad.nn.functional as F
 from minigrad.models import TextCNN
 
 try:
@@ -30,25 +26,9 @@ EMBED, FILTERS, WIDTHS, DROPOUT, BATCH = 128, 100, (3, 4, 5), 0.5, 50
 
 
 def minigrad_epoch(batches, vocab_size, trace_memory=False):
-    """(seconds, peak bytes of arrays or None, last loss); tracing memory slows NumPy, so it is a separate run."""
     minigrad.manual_seed(0)
     model = TextCNN(vocab_size, 2, embed_dim=EMBED, num_filters=FILTERS, kernel_sizes=WIDTHS, dropout=DROPOUT)
-    optimizer = minigrad.optim.Adam(model.parameters(), lr=1e-3)
-    model.train()
-    if trace_memory:
-        tracemalloc.start()
-    start = time.perf_counter()
-    for ids, labels in batches:
-        loss = F.cross_entropy(model(minigrad.tensor(ids)), minigrad.tensor(labels))
-        optimizer.zero_grad()
-        loss.backward()
-        optimizer.step()
-    seconds = time.perf_counter() - start
-    peak = None
-    if trace_memory:
-        peak = tracemalloc.get_traced_memory()[1]
-        tracemalloc.stop()
-    return seconds, peak, loss.item()
+    return train_minigrad(model, batches, trace_memory)
 
 
 def torch_epoch(batches, vocab_size):
@@ -67,16 +47,7 @@ def torch_epoch(batches, vocab_size):
             pooled = [torch.relu(conv(x)).max(dim=2).values for conv in self.convs]
             return self.fc(self.dropout(torch.cat(pooled, dim=1)))
 
-    model = TorchTextCNN()
-    optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
-    model.train()
-    start = time.perf_counter()
-    for ids, labels in batches:
-        loss = torch.nn.functional.cross_entropy(model(torch.from_numpy(ids)), torch.from_numpy(labels))
-        optimizer.zero_grad()
-        loss.backward()
-        optimizer.step()
-    return time.perf_counter() - start, loss.item()
+    return train_torch(TorchTextCNN(), batches, torch)
 
 
 def main():
