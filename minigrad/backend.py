@@ -27,8 +27,6 @@ once each:
 
 - ``scatter_add``: ``out[index] += values`` where repeated indices must
   accumulate (the gradient of indexing and of an embedding lookup);
-- ``sliding_window``: a strided view of every window along one axis
-  (the heart of 1-D convolution and pooling);
 - ``erf``: the Gauss error function (for the exact GELU);
 - ``default_rng``: a seeded random generator of the array module (NumPy's and
   CuPy's draw different numbers from the same seed, as CPU and GPU do in
@@ -331,16 +329,6 @@ def scatter_add(target, index, values):
 
         cupyx.scatter_add(target, index, values)
     return target
-
-
-def sliding_window(x, window, axis):
-    """A read-only strided view of every length-``window`` window along ``axis``.
-
-    The windows become a new last axis: an input of shape (N, C, L) with
-    ``axis=-1`` gives (N, C, L - window + 1, window) without copying.
-    """
-    xp = get_array_module(x)
-    return xp.lib.stride_tricks.sliding_window_view(x, window, axis=axis)
 
 
 def erf(x):

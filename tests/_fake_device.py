@@ -225,8 +225,6 @@ class FakeCuPy(types.ModuleType):
         super().__init__("fakecupy")
         self.downloads = 0
         self.random = types.SimpleNamespace(default_rng=_Generator)
-        self.lib = types.SimpleNamespace(stride_tricks=types.SimpleNamespace(
-            sliding_window_view=_wrapped(numpy.lib.stride_tricks.sliding_window_view, "sliding_window_view")))
         self.linalg = types.SimpleNamespace(norm=_wrapped(numpy.linalg.norm, "linalg.norm"))
         self.ogrid = _Ogrid()
 
