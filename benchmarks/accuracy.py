@@ -8,8 +8,9 @@
   (``stsa.binary.test``), which share no sentence with the training phrases'
   source sentences.
 
-Both models use random-initialised embeddings / bag-of-words inputs, Adam at
-1e-3, batch 50, early stopping on validation accuracy.  Kim (2014) reports
+Both models learn from scratch (the TextCNN's word vectors start random, from
+U[-0.25, 0.25] as in Kim's CNN-rand), Adam at 1e-3, batch 50, early stopping
+on validation accuracy.  Kim (2014) reports
 CNN-rand at 76.1% (MR, 10-fold cross-validation) and 82.7% (SST-2).
 
     python benchmarks/accuracy.py                       # both datasets, both models
