@@ -180,3 +180,8 @@ def test_softmax_dim_out_of_range():
 def test_gelu_rejects_an_unknown_approximation():
     with pytest.raises(ValueError, match="approximate"):
         minigrad.gelu(minigrad.ones(2), approximate="fast")
+
+
+def test_softmax_of_a_single_value_explains_what_it_needs():
+    with pytest.raises(minigrad.ShapeError, match="softmax: needs a tensor with at least one dimension"):
+        minigrad.tensor(2.0).softmax(dim=0)

@@ -300,3 +300,11 @@ def test_property_broadcast_gradients_have_the_input_shapes(shapes):
     # Each input entry was used once per copy made by broadcasting.
     copies_a = int(np.prod(shapes.result_shape)) // max(a.numel(), 1)
     np.testing.assert_array_equal(a.grad.numpy(), np.full(a.shape, copies_a, dtype=np.float32))
+
+
+def test_a_0d_float64_tensor_does_not_turn_a_float32_tensor_into_float64():
+    # As in PyTorch, a 0-d tensor takes part in type promotion like a Python number.
+    x = minigrad.ones(3)
+    assert (x * minigrad.tensor(2.0, dtype=minigrad.float64)).dtype == minigrad.float32
+    assert (minigrad.tensor(2.0, dtype=minigrad.float64) + x).dtype == minigrad.float32
+    assert (x.double() * minigrad.tensor(2.0)).dtype == minigrad.float64

@@ -239,3 +239,8 @@ def test_property_sum_and_mean_over_any_dims_match_numpy_with_exact_gradients(ar
     (total.sum() + average.sum()).backward()
     count = int(np.prod([array.shape[d] for d in dims]))
     np.testing.assert_allclose(x.grad.numpy(), np.full(array.shape, 1 + 1 / count))
+
+
+def test_topk_of_a_single_value_explains_what_it_needs():
+    with pytest.raises(minigrad.ShapeError, match="topk: needs a tensor with at least one dimension"):
+        minigrad.tensor(2.0).topk(1)

@@ -33,6 +33,12 @@ def promote(a, b):
         a = a.to(b.dtype if isinstance(b, Tensor) else "float32")
     elif isinstance(b, Tensor) and not b_float and a_float:
         b = b.to(a.dtype if isinstance(a, Tensor) else "float32")
+    elif a_float and b_float and isinstance(a, Tensor) and isinstance(b, Tensor) and a.dtype != b.dtype:
+        # A 0-d tensor counts like a Python number: float32 x times a float64 scalar stays float32.
+        if b.ndim == 0 and a.ndim > 0:
+            b = b.to(a.dtype)
+        elif a.ndim == 0 and b.ndim > 0:
+            a = a.to(b.dtype)
     return a, b
 
 

@@ -8,6 +8,7 @@ import math
 
 from .. import backend
 from ..autograd import Function
+from ..errors import ShapeError
 from ._util import normalize_dims
 
 
@@ -249,6 +250,11 @@ def step(input):
 def _one_dim(dim, input, op):
     if dim is None:
         raise TypeError(f"{op}: say which dimension holds the classes, for example {op}(x, dim=1)")
+    if input.ndim == 0:
+        raise ShapeError(
+            f"{op}: needs a tensor with at least one dimension (the classes); got a single value. "
+            "Give it the scores of every class, e.g. x.reshape(1) or x.unsqueeze(0)."
+        )
     return normalize_dims(dim, input.ndim, op)[0]
 
 

@@ -231,8 +231,10 @@ def topk(input, k, dim=-1, largest=True, sorted=True):
     Among equal values the lower index comes first.  Results are always
     sorted, so ``sorted=False`` gives the same answer.
     """
+    if input.ndim == 0:
+        raise ShapeError("topk: needs a tensor with at least one dimension; got a single value (reshape(1) it)")
     (axis,) = normalize_dims(dim, input.ndim, "topk")
-    size = input.shape[axis] if input.ndim else 1
+    size = input.shape[axis]
     if not 0 <= k <= size:
         raise ValueError(f"topk: k={k} is out of range for dimension {dim} of size {size} (shape {input.shape})")
     xp = input.xp
