@@ -78,7 +78,7 @@ def _check(fn, inputs, checked, eps, atol, rtol):
     numerical, kinks = _numerical(fn, inputs, checked, outputs, eps)
     for n_out, out in enumerate(outputs):
         for slot, i in enumerate(checked):
-            a = backend.to_numpy(analytical[n_out][slot])  # the comparison happens on the host
+            a = analytical[n_out][slot]  # both Jacobians are host arrays
             n = numerical[n_out][slot]
             # Written as 'not close' so that a NaN on either side counts as a disagreement.
             bad = ~(abs(a - n) <= atol + rtol * abs(n))
@@ -93,7 +93,8 @@ def _analytical(outputs, tensors):
     result = []
     for out in outputs:
         xp = out.xp
-        rows = [xp.zeros((out.numel(), t.numel())) for t in tensors]
+        # The Jacobian is for the report: it lives on the host, wherever the tensors are.
+        rows = [backend.cpu.zeros((out.numel(), t.numel())) for t in tensors]
         if not out.requires_grad:
             result.append(rows)
             continue
@@ -119,7 +120,7 @@ def _analytical(outputs, tensors):
                         f"gradcheck: the gradient of input {slot} has shape {g.shape} and dtype {g.dtype}, but the "
                         f"input has shape {t.shape} and dtype {t.dtype}."
                     )
-                rows[slot][k] = g._data.reshape(-1)
+                rows[slot][k] = backend.to_numpy(g._data).reshape(-1)
         result.append(rows)
     return result
 
@@ -190,7 +191,6 @@ def _evaluate(fn, inputs):
 
 def _report(i, x, n_out, out, a, n, bad, kinks, atol, rtol, n_outputs):
     np = backend.cpu
-    a, n = backend.to_numpy(a), backend.to_numpy(n)
     which = f", output {n_out} (shape {out.shape})" if n_outputs > 1 else f", output shape {out.shape}"
     lines = [
         f"gradcheck failed for input {i} (shape {x.shape}, {x.dtype}){which}:",

@@ -318,3 +318,10 @@ def test_the_gpu_benchmark_runs_its_epoch_on_either_device(fake_cuda, monkeypatc
     for device in ("cpu", "cuda"):
         seconds, loss = bench["epoch"](batches, 30, device, warmup=1)
         assert seconds > 0 and np.isfinite(loss)
+
+
+def test_moving_between_devices_passes_gradcheck(fake_cuda):
+    # ToDevice's backward moves g back to where the input lived: dL/dx = g on x's device.
+    x = minigrad.randn(3, 4, dtype=minigrad.float64, requires_grad=True)
+    assert minigrad.gradcheck(lambda t: t.to("cuda") * t.to("cuda").exp(), (x,))  # output on the device
+    assert minigrad.gradcheck(lambda t: t.to("cuda").exp().cpu(), (x,))  # there and back

@@ -308,3 +308,12 @@ def test_a_0d_float64_tensor_does_not_turn_a_float32_tensor_into_float64():
     assert (x * minigrad.tensor(2.0, dtype=minigrad.float64)).dtype == minigrad.float32
     assert (minigrad.tensor(2.0, dtype=minigrad.float64) + x).dtype == minigrad.float32
     assert (x.double() * minigrad.tensor(2.0)).dtype == minigrad.float64
+
+
+def test_converting_dtypes_passes_gradcheck(leaf):
+    # ToDtype's backward converts g back: float64 -> float32 -> float64 keeps the gradient, rounded to float32.
+    x = leaf(3, 4)
+    assert gradcheck(lambda t: t.float().double() * 3, (x,), eps=1e-3, atol=1e-3)
+    y = x.float()
+    y.sum().backward()
+    assert x.grad.dtype == minigrad.float64 and x.grad.tolist() == [[1.0] * 4] * 3
