@@ -1,19 +1,16 @@
 # %% [markdown]
-# # Lesson 12: losses, optimizers and regularisation
+# # Lesson 15: optimisation and regularisation
 #
-# Three decisions shape every training run besides the model itself:
+# After the loss (lesson 14), two more decisions shape every training run:
 #
-# - the **loss**: cross-entropy for one class out of C, binary cross-entropy
-#   for independent yes/no labels, and variants (class weights, label
-#   smoothing) for skewed or noisy labels;
 # - the **optimizer** and its learning-rate **schedule**: SGD with momentum,
 #   Adam, AdamW; warm-up, decay, reduce-on-plateau;
 # - **regularisation**, what keeps a network from memorising its training
 #   set: dropout, weight decay, gradient clipping (a guard rather than a
 #   regulariser) and early stopping.
 #
-# Every formula below is checked against minigrad's implementation, and every
-# effect is measured.
+# Every update rule below is checked against minigrad's implementation, and
+# every effect is measured.
 
 # %%
 import math
@@ -30,105 +27,10 @@ from minigrad.nn.utils import clip_grad_norm_
 from minigrad.optim.lr_scheduler import LinearWarmupDecay, ReduceLROnPlateau
 from minigrad.train import evaluate, fit
 
-lesson = Lesson("Lesson 12: losses, optimizers and regularisation", seed=12)
-f64 = minigrad.float64
+lesson = Lesson("Lesson 15: optimisation and regularisation", seed=12)
 
 # %% [markdown]
-# ## Step 1: two-class cross-entropy is BCE on the score difference
-# With two logits (s0, s1), softmax gives p1 = e^s1 / (e^s0 + e^s1)
-# = sigmoid(s1 - s0).  So a two-class softmax classifier and a one-output
-# sigmoid classifier with score d = s1 - s0 are the same model, with the same loss.
-
-# %%
-lesson.step("CE with 2 classes = BCE-with-logits", "CE([s0, s1], y) = BCE(sigmoid(s1 - s0), y)")
-logits = minigrad.randn(8, 2, dtype=f64) * 2
-y = minigrad.randint(0, 2, (8,))
-ce = F.cross_entropy(logits, y)
-bce = F.binary_cross_entropy_with_logits(logits[:, 1] - logits[:, 0], y.double())
-lesson.show("cross_entropy", round(ce.item(), 10))
-lesson.show("binary_cross_entropy_with_logits(s1 - s0)", round(bce.item(), 10))
-lesson.check(abs(ce.item() - bce.item()) < 1e-12, "two-class cross-entropy equals BCE-with-logits on s1 - s0")
-big = minigrad.tensor([1000.0, -1000.0], dtype=f64)
-stable = F.binary_cross_entropy_with_logits(big, minigrad.tensor([0.0, 1.0], dtype=f64), reduction="none")
-lesson.show("BCE-with-logits at logits +-1000 (confidently wrong)", stable.numpy())
-lesson.check(np.allclose(stable.numpy(), [1000.0, 1000.0]), "computed from the logits it stays finite (log sigmoid(-1000) = -1000, no log 0)")
-
-# %% [markdown]
-# ## Step 2: multi-label targets
-# A review can be about the acting AND the music: labels that are not
-# exclusive.  Each of the C outputs then gets its own sigmoid and its own
-# binary cross-entropy; the probabilities need not sum to 1.
-#
-#     l[n, c] = -(y log sigmoid(x) + (1 - y) log(1 - sigmoid(x)))
-#
-# ``pos_weight`` p_c multiplies the positive term of class c, for classes
-# whose positives are rare.
-
-# %%
-lesson.step("Multi-label: one sigmoid per class", "l = -[p y log s(x) + (1 - y) log(1 - s(x))],  s = sigmoid")
-x = minigrad.tensor([[2.0, 1.5, -3.0], [-1.0, 0.5, 0.2]], dtype=f64)
-targets = minigrad.tensor([[1.0, 1.0, 0.0], [0.0, 1.0, 1.0]], dtype=f64)
-pos_weight = minigrad.tensor([1.0, 1.0, 4.0], dtype=f64)
-s = 1 / (1 + np.exp(-x.numpy()))
-t = targets.numpy()
-by_hand = -(t * np.log(s) + (1 - t) * np.log(1 - s)).mean()
-by_hand_pw = -(pos_weight.numpy() * t * np.log(s) + (1 - t) * np.log(1 - s)).mean()
-lesson.show("sigmoid(x), row by row", s.round(3))
-lesson.check(s[0, 0] > 0.5 and s[0, 1] > 0.5, "both of the first example's first two labels can be 'yes' at once")
-lesson.check(abs(F.binary_cross_entropy_with_logits(x, targets).item() - by_hand) < 1e-12, "BCE-with-logits matches the hand formula")
-with_pw = F.binary_cross_entropy_with_logits(x, targets, pos_weight=pos_weight).item()
-lesson.check(abs(with_pw - by_hand_pw) < 1e-12, "with pos_weight = [1, 1, 4] it matches the weighted formula")
-lesson.check(with_pw > by_hand, "pos_weight > 1 makes a missed positive of class 2 cost more")
-
-# %% [markdown]
-# ## Step 3: class weights
-# On unbalanced data a classifier can score well by ignoring the rare class.
-# Weighting the loss of class c by w_c makes its mistakes count more; the mean
-# divides by the total weight:  L = sum_n w[y_n] l_n / sum_n w[y_n].
-
-# %%
-lesson.step("Class weights", "L = sum_n w[y_n] (-log p[n, y_n]) / sum_n w[y_n]")
-logits = minigrad.randn(6, 3, dtype=f64)
-y = minigrad.tensor([0, 0, 0, 0, 1, 2])
-w = minigrad.tensor([0.25, 2.0, 2.0], dtype=f64)  # e.g. inverse class frequencies
-logp = logits.numpy() - np.log(np.exp(logits.numpy()).sum(axis=1, keepdims=True))
-nll = -logp[np.arange(6), y.numpy()]
-weighted_by_hand = (w.numpy()[y.numpy()] * nll).sum() / w.numpy()[y.numpy()].sum()
-lesson.show("per-example -log p", nll.round(3))
-lesson.show("weighted mean by hand", round(weighted_by_hand, 6))
-lesson.check(abs(F.cross_entropy(logits, y, weight=w).item() - weighted_by_hand) < 1e-12, "cross_entropy(weight=w) matches the hand formula")
-lesson.check(abs(F.cross_entropy(logits, y).item() - nll.mean()) < 1e-12, "without weights it is the plain mean")
-
-# %% [markdown]
-# ## Step 4: label smoothing
-# Instead of the one-hot target, aim at (1 - eps) on the true class and eps/C
-# spread over all classes:
-#
-#     l = (1 - eps)(-log p_y) + (eps / C) sum_c (-log p_c)
-#
-# The loss can no longer reach 0 by making the logits huge, so the model stops
-# pushing towards over-confidence.
-
-# %%
-lesson.step("Label smoothing", "l = (1 - eps) (-log p_y) + eps / C * sum_c (-log p_c)")
-eps, C = 0.1, 3
-smoothed_by_hand = ((1 - eps) * nll + eps / C * (-logp).sum(axis=1)).mean()
-lesson.show("smoothed loss by hand", round(smoothed_by_hand, 6))
-lesson.check(abs(F.cross_entropy(logits, y, label_smoothing=eps).item() - smoothed_by_hand) < 1e-12, "cross_entropy(label_smoothing=0.1) matches the hand formula")
-confident = minigrad.tensor([[20.0, 0.0, 0.0]], dtype=f64)
-plain_loss = F.cross_entropy(confident, minigrad.tensor([0])).item()
-smooth_loss = F.cross_entropy(confident, minigrad.tensor([0]), label_smoothing=eps).item()
-lesson.show("loss of a right answer with margin 20: plain, smoothed", (f"{plain_loss:.2e}", round(smooth_loss, 3)))
-lesson.check(plain_loss < 1e-8 and smooth_loss > 1.0, "plain CE rewards a huge margin; smoothed CE penalises it")
-margins = np.linspace(0, 12, 121)
-best_margin = margins[np.argmin([F.cross_entropy(minigrad.tensor([[m, 0.0, 0.0]], dtype=f64), minigrad.tensor([0]),
-                                                 label_smoothing=eps).item() for m in margins])]
-expected = math.log((1 - eps + eps / C) / (eps / C))
-lesson.show("best margin with smoothing (grid), and log((1 - eps + eps/C) / (eps/C))", (round(float(best_margin), 2), round(expected, 3)))
-lesson.check(abs(best_margin - expected) <= 0.1, "with smoothing the best margin is finite: log((1 - eps + eps/C) / (eps/C))")
-
-# %% [markdown]
-# ## Step 5: SGD, momentum, Adam and AdamW on one small problem
+# ## Step 1: SGD, momentum, Adam and AdamW on one small problem
 # A small MLP on two interleaved half-moons, full batch, the same start for
 # every optimizer.  Momentum keeps a running direction
 # (b = mu b + g;  theta -= lr b); Adam scales each weight's step by a running
@@ -182,10 +84,10 @@ ax.set_ylabel("training loss")
 ax.set_yscale("log")
 ax.legend()
 ax.set_title("the same MLP, the same start, four optimizers")
-lesson.save(figure, "12_optimizers.png")
+lesson.save(figure, "15_optimizers.png")
 
 # %% [markdown]
-# ## Step 6: learning-rate schedules
+# ## Step 2: learning-rate schedules
 # ``LinearWarmupDecay`` (stepped per batch) rises from 0 to the base rate,
 # then falls linearly.  ``ReduceLROnPlateau`` (stepped per epoch with the
 # validation loss) divides the rate when the loss has not improved for
@@ -227,10 +129,10 @@ twin = axes[1].twinx()
 twin.plot(val_losses, "o--", color="tab:orange", markersize=3, label="val loss")
 twin.set_ylabel("validation loss")
 axes[1].legend(loc="upper right")
-lesson.save(figure, "12_lr_schedules.png")
+lesson.save(figure, "15_lr_schedules.png")
 
 # %% [markdown]
-# ## Step 7: a problem that overfits
+# ## Step 3: a problem that overfits
 # 80 training examples with 30 features, of which 2 matter, and 15% of the
 # labels flipped; a 2-hidden-layer MLP of 128 units memorises them easily.
 # We measure every regulariser on this one problem.
@@ -272,7 +174,7 @@ lesson.check(train_acc == 1.0 and val_acc < 0.85, "it memorises the training set
 lesson.check(history_plain.val_loss[-1] > min(history_plain.val_loss) + 0.2, "its validation loss rose well above its minimum")
 
 # %% [markdown]
-# ## Step 8: dropout
+# ## Step 4: dropout
 # In training mode dropout zeroes each unit with probability p and scales the
 # rest by 1/(1 - p); in evaluation mode it does nothing.  The network cannot
 # lean on any single unit, which usually narrows the train/validation gap.
@@ -302,7 +204,7 @@ lesson.check(gap_dropout < gap_plain, "dropout narrows the gap between validatio
 lesson.check(d_val_loss < val_loss, "and lowers the validation loss after the same training")
 
 # %% [markdown]
-# ## Step 9: weight decay
+# ## Step 5: weight decay
 # AdamW shrinks every weight a little at each step, theta -= lr lambda theta,
 # besides the gradient step.  Large weights make sharp, over-confident
 # decision boundaries; decay keeps them small.
@@ -326,7 +228,7 @@ lesson.check(norms[3.0] < 0.9 * norms[0.0], "weight decay shrinks the weight nor
 lesson.check(decay_val[3.0] < decay_val[0.0], "and here it also lowers the validation loss")
 
 # %% [markdown]
-# ## Step 10: gradient clipping
+# ## Step 6: gradient clipping
 # One bad batch can produce a gradient large enough to throw the weights far
 # away.  ``clip_grad_norm_`` rescales all gradients together so that their
 # joint norm is at most ``max_norm``: the direction is kept, the length capped.
@@ -349,7 +251,7 @@ small = clip_grad_norm_(model.parameters(), max_norm=10.0).item()
 lesson.check(np.allclose(np.concatenate([p.grad.numpy().ravel() for p in model.parameters()]), grads_after), f"a norm already below max_norm ({small:.2f} < 10) is left alone")
 
 # %% [markdown]
-# ## Step 11: early stopping
+# ## Step 7: early stopping
 # Watch the validation loss; stop when it has not improved for ``patience``
 # epochs, and put back the weights of the best epoch.  ``fit`` does both.
 
@@ -382,5 +284,5 @@ axes[1].axvline(ran, color="red", linestyle=":", label=f"stopped at {ran}")
 axes[1].set_xlabel("epoch")
 axes[1].set_title(f"early stopping, patience {patience}")
 axes[1].legend(fontsize=8)
-lesson.save(figure, "12_regularisation.png")
+lesson.save(figure, "15_regularisation.png")
 lesson.done()

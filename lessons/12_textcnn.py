@@ -1,5 +1,5 @@
 # %% [markdown]
-# # Lesson 11: Kim's TextCNN
+# # Lesson 12: Kim's TextCNN
 #
 # Kim (2014), "Convolutional Neural Networks for Sentence Classification":
 #
@@ -31,7 +31,7 @@ from minigrad.models import TextCNN
 from minigrad.text import PadCollate, Vocab
 from minigrad.train import evaluate, fit
 
-lesson = Lesson("Lesson 11: Kim's TextCNN", seed=11)
+lesson = Lesson("Lesson 12: Kim's TextCNN", seed=11)
 
 # %% [markdown]
 # ## Step 1: the architecture, shape by shape
@@ -151,10 +151,10 @@ epochs = 2 if lesson.quick else (5 if mr_folder is not None else 6)
 model = TextCNN(len(vocab), 2, embed_dim=E, num_filters=Fn, kernel_sizes=widths, dropout=0.5)
 lesson.show("parameters", f"{sum(p.numel() for p in model.parameters()):,}")
 optimizer = optim.Adam(model.parameters(), lr=2e-3)
-# The test split is only watched here, never used to choose weights (restore_best=False): lesson 13 adds a
+# The test split is only watched here, never used to choose weights (restore_best=False): lesson 16 adds a
 # separate validation split for early stopping.
 history = fit(model, optimizer, train_loader, test_loader, epochs=epochs, restore_best=False)
-lesson.save(plot.plot_history(history), "11_history.png")
+lesson.save(plot.plot_history(history), "12_history.png")
 test_loss, test_acc = evaluate(model, test_loader)
 lesson.show("test accuracy", f"{test_acc:.1%}")
 lesson.check(history.train_loss[-1] < history.train_loss[0], "the training loss went down")

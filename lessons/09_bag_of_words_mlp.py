@@ -1,5 +1,5 @@
 # %% [markdown]
-# # Lesson 8: a bag-of-words MLP for text
+# # Lesson 9: a bag-of-words MLP for text
 #
 # The simplest way to feed a sentence to a network: count its words.  A
 # vocabulary of V words turns every sentence into a vector of V counts, and
@@ -23,7 +23,7 @@ from minigrad.models import BowMLP
 from minigrad.text import BagOfWords, Vocab
 from minigrad.train import fit
 
-lesson = Lesson("Lesson 8: a bag-of-words MLP for text", seed=8)
+lesson = Lesson("Lesson 9: a bag-of-words MLP for text", seed=8)
 
 # %% [markdown]
 # ## Step 1: sentences as vectors of counts
@@ -113,7 +113,7 @@ ax.bar_label(bars, [f"{v:,}" for v in values], fontsize=8)
 ax.set_yscale("log")
 ax.set_ylabel("weights (log scale)")
 ax.set_title("where the parameters are")
-lesson.save(figure, "08_parameters.png")
+lesson.save(figure, "09_parameters.png")
 
 # %% [markdown]
 # ## Step 5: training on the synthetic corpus
@@ -138,7 +138,7 @@ lesson.show("vocabulary size, train / test sentences", (len(vocab), len(train_id
 model = BowMLP(len(vocab), 2, hidden=(64, 32), dropout=0.3)
 history = fit(model, optim.Adam(model.parameters(), lr=1e-2), train_loader, test_loader, epochs=5 if lesson.quick else 10,
               restore_best=False)
-lesson.save(plot.plot_history(history), "08_history.png")
+lesson.save(plot.plot_history(history), "09_history.png")
 lesson.check(history.train_loss[-1] < history.train_loss[0], "the training loss went down")
 
 # %% [markdown]

@@ -1,5 +1,5 @@
 # %% [markdown]
-# # Lesson 10: 1-D convolution over text
+# # Lesson 11: 1-D convolution over text
 #
 # Embed a sentence of L words as a matrix (E, L): one column per word, one
 # row (channel) per embedding dimension.  A 1-D convolution slides F filters
@@ -22,7 +22,7 @@ import minigrad.nn.functional as F
 from minigrad import nn
 from minigrad.text import Vocab
 
-lesson = Lesson("Lesson 10: 1-D convolution over text", seed=10)
+lesson = Lesson("Lesson 11: 1-D convolution over text", seed=10)
 f64 = minigrad.float64
 
 # %% [markdown]
@@ -98,7 +98,7 @@ ax.bar(range(len(activation)), activation)
 ax.set_xticks(range(len(activation)), [f"{tokens[t]} {tokens[t + 1]}" for t in range(len(activation))], rotation=60, ha="right", fontsize=8)
 ax.set_ylabel("relu(filter)")
 ax.set_title("a width-2 filter set to detect 'not good'")
-lesson.save(figure, "10_bigram_filter.png")
+lesson.save(figure, "11_bigram_filter.png")
 
 # %% [markdown]
 # With learned embeddings the same idea is softer: a filter tuned to
@@ -197,5 +197,5 @@ axes[0].set_title("one filter, four poolings")
 axes[1].bar(range(T), alpha[n0].numpy(), color="tab:green")
 axes[1].set_xlabel("position t")
 axes[1].set_title("attention weights softmax(u . h_t)")
-lesson.save(figure, "10_pooling.png")
+lesson.save(figure, "11_pooling.png")
 lesson.done()

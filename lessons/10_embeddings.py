@@ -1,5 +1,5 @@
 # %% [markdown]
-# # Lesson 9: embedding layers and pretrained word vectors
+# # Lesson 10: embedding layers and pretrained word vectors
 #
 # A bag of words gives every word its own column of a huge, mostly-zero
 # vector.  An embedding gives every word a short, dense, *learned* vector
@@ -26,7 +26,7 @@ from minigrad.datasets import synthetic_sentiment
 from minigrad.datasets.synthetic import NEGATIVE, POSITIVE  # the corpus's adjectives
 from minigrad.text import Vocab, load_vectors, pad_sequences
 
-lesson = Lesson("Lesson 9: embedding layers and pretrained word vectors", seed=9)
+lesson = Lesson("Lesson 10: embedding layers and pretrained word vectors", seed=9)
 
 # %% [markdown]
 # ## Step 1: a lookup table
@@ -217,5 +217,5 @@ scale = np.abs(E).max()
 ax.arrow(0, 0, *(direction / np.linalg.norm(direction) * scale * 0.5), width=0.01 * scale, color="black")
 ax.set_title("2-D word vectors; arrow: the classifier's positive direction")
 ax.legend(loc="lower left", fontsize=7)
-lesson.save(figure, "09_embeddings_2d.png")
+lesson.save(figure, "10_embeddings_2d.png")
 lesson.done()

@@ -1,5 +1,5 @@
 # %% [markdown]
-# # Lesson 13: the complete pipeline
+# # Lesson 16: the complete pipeline
 #
 # Everything of the course in the order a real project uses it:
 #
@@ -30,7 +30,7 @@ from minigrad.optim.lr_scheduler import ReduceLROnPlateau
 from minigrad.text import BagOfWords, PadCollate, Vocab, tokenize
 from minigrad.train import evaluate, fit
 
-lesson = Lesson("Lesson 13: the complete pipeline", seed=13)
+lesson = Lesson("Lesson 16: the complete pipeline", seed=13)
 WIDTHS = (3, 4, 5)
 
 # %% [markdown]
@@ -141,7 +141,7 @@ E, Fn = (64, 50) if mr_folder is not None else (32, 32)
 model = TextCNN(len(vocab), len(corpus.label_names), embed_dim=E, num_filters=Fn, kernel_sizes=WIDTHS, dropout=0.5)
 optimizer = optim.Adam(model.parameters(), lr=2e-3 if mr_folder is not None else 3e-3)
 scheduler = ReduceLROnPlateau(optimizer, mode="max", factor=0.5, patience=1)
-checkpoints = lesson.out / "13_checkpoint"
+checkpoints = lesson.out / "16_checkpoint"
 max_epochs, patience = (3 if lesson.quick else 8) if mr_folder is not None else (10 if lesson.quick else 15), 3
 history = fit(model, optimizer, train_loader, val_loader, epochs=max_epochs, scheduler=scheduler, clip_grad_norm=5.0,
               early_stopping_patience=patience, monitor="val_accuracy", mode="max", checkpoint_dir=checkpoints)
@@ -152,7 +152,7 @@ lesson.check(history.val_accuracy[best - 1] == max(history.val_accuracy), "the b
 lesson.check(ran == max_epochs or ran == best + patience, f"training ran to the end, or stopped {patience} epochs after the best")
 _, restored_acc = evaluate(model, val_loader)
 lesson.check(abs(restored_acc - history.val_accuracy[best - 1]) < 1e-12, "the model now holds the best epoch's weights")
-lesson.save(plot.plot_history(history), "13_history.png")
+lesson.save(plot.plot_history(history), "16_history.png")
 
 # %% [markdown]
 # ## Step 5: the checkpoint and the vocabulary, reloaded
@@ -204,7 +204,7 @@ lesson.check(abs(np.trace(cm) / cm.sum() - test_acc) < 1e-12, "accuracy = the di
 lesson.check(test_acc > majority + (0.05 if mr_folder is not None else 0.25), f"test accuracy {test_acc:.1%} beats the majority class ({majority:.1%}) clearly")
 if mr_folder is not None and not lesson.quick:
     lesson.check(test_acc > 0.68, "on MR it gets past 68% (Kim reports 76.1% for CNN-rand with 10-fold cross-validation)")
-lesson.save(plot.plot_confusion_matrix(cm, corpus.label_names, title=f"TextCNN on the test split, accuracy {test_acc:.1%}"), "13_confusion_matrix.png")
+lesson.save(plot.plot_confusion_matrix(cm, corpus.label_names, title=f"TextCNN on the test split, accuracy {test_acc:.1%}"), "16_confusion_matrix.png")
 
 # %% [markdown]
 # ## Step 7: predicting new sentences
@@ -294,5 +294,5 @@ ax.set_ylabel("test accuracy")
 ax.set_ylim(0, 1.05)
 ax.legend(loc="lower left")
 ax.set_title("word order: a bag of words cannot see it, a CNN can")
-lesson.save(figure, "13_bow_vs_cnn.png")
+lesson.save(figure, "16_bow_vs_cnn.png")
 lesson.done()
