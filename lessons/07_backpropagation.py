@@ -108,9 +108,6 @@ lesson.check(minigrad.gradcheck(network_loss, (W1, b1, W2, b2)), "every paramete
 
 # %%
 lesson.step("The computational graph", "backward visits the operations in reverse order")
-path = lesson.out / "07_graph.png"
-lesson.out.mkdir(parents=True, exist_ok=True)
-plot.plot_graph(loss, path)
-print(f"  figure written: {path}")
+path = lesson.save(plot.plot_graph(loss, names={"W1": W1, "b1": b1, "W2": W2, "b2": b2}), "07_graph.png")
 lesson.check(path.exists() and path.stat().st_size > 0, "the graph was drawn")
 lesson.done()

@@ -11,10 +11,10 @@
 # phrase occur anywhere in the sentence?"; the classifier weighs the answers.
 # One model, a few hundred lines of engine, and it reads word order.
 #
-# Data: ``--data DIR`` with DIR/mr/ trains on the MR movie-review sentences
-# (Pang and Lee 2005, the "MR" of Kim's table).  Without --data the lesson
-# uses ../shared/data beside the repository when it exists (except with
-# --quick), and otherwise the built-in synthetic corpus.
+# Data: the MR movie-review sentences (Pang and Lee 2005, the "MR" of Kim's
+# table) from ``--data DIR`` (DIR/mr/), else from $MINIGRAD_DATA or
+# ../shared/data beside the repository when they exist (except with
+# --quick); otherwise the built-in synthetic corpus.  Step 3 says which.
 
 # %%
 from pathlib import Path
@@ -94,10 +94,7 @@ lesson.check(counted - 18_000 * 300 < 400_000, "with Kim's 300-d vectors (the la
 
 # %%
 lesson.step("Data", "sentence -> tokens -> ids;  batch -> padded (N, L_max) with <pad> = 0")
-here = Path(__file__).resolve()
-folder = Path(lesson.data) if lesson.data else None
-if folder is None and not lesson.quick and (here.parents[2] / "shared" / "data").is_dir():
-    folder = here.parents[2] / "shared" / "data"
+folder = Path(lesson.data) if lesson.data else None  # --data, or ../shared/data / $MINIGRAD_DATA unless --quick
 mr_folder = None
 if folder is not None:
     for candidate in (folder / "mr", folder):

@@ -8,10 +8,12 @@
 #       -> classification report and confusion matrix on a held-out test split
 #       -> saved vocabulary + checkpoint -> predictions for new sentences, with confidence
 #
-# With ``--data DIR`` (DIR/mr/ holding MR) it runs on real movie-review
-# sentences; otherwise on the synthetic corpus.  The synthetic corpus then
-# shows, in the last step, what word order is worth: a bag-of-words MLP
-# against the TextCNN on sentences whose label depends on order.
+# It runs on the real MR movie-review sentences when it finds them: in
+# ``--data DIR`` (DIR/mr/), else in $MINIGRAD_DATA or ../shared/data beside
+# the repository (not with --quick); otherwise on the synthetic corpus.
+# Step 1 says which.  The last step uses the synthetic corpus in any case,
+# to show what word order is worth: a bag-of-words MLP against the TextCNN
+# on sentences whose label depends on order.
 
 # %%
 from pathlib import Path

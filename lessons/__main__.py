@@ -1,13 +1,21 @@
-"""List the lessons, or run one, a range, or all of them.
+"""List the lessons, run one, a range or all of them, or write them as notebooks.
 
-    python -m lessons                 # list them
-    python -m lessons 3               # run lesson 3
-    python -m lessons 1-6 --quick     # run lessons 1 to 6 with small data
-    python -m lessons all --out figs  # run every lesson, figures into figs/
+    python -m lessons                          # list them
+    python -m lessons 3                        # run lesson 3
+    python -m lessons 1-6 --quick              # run lessons 1 to 6 with small data
+    python -m lessons all --out figs           # run every lesson, figures into figs/
+    python -m lessons notebooks DIR            # write every lesson as DIR/NN_name.ipynb (jupytext)
+    python -m lessons notebooks DIR 7 --execute --quick
+                                               # write lesson 7's notebook with its outputs (nbclient)
 
-Options after the selection (--step, --quick, --out DIR, --data DIR) are
-passed on to each lesson.
+Options after the selection (--step, --quick, --no-text, --out DIR, --data DIR)
+are passed on to each lesson.  `notebooks` takes --execute (run the notebook
+in a fresh python3 kernel and save it with its outputs and inline figures),
+--quick and --out DIR (passed to the kernel as MINIGRAD_LESSON_QUICK and
+MINIGRAD_LESSON_OUT); it needs jupytext, and nbclient and ipykernel to
+execute (all in the test extra: pip install -e .[test]).
 """
+import argparse
 import re
 import subprocess
 import sys
@@ -46,6 +54,43 @@ def select(spec, available):
     return chosen
 
 
+def notebooks(argv, available):
+    parser = argparse.ArgumentParser(prog="python -m lessons notebooks", description="Write the lessons as Jupyter notebooks.")
+    parser.add_argument("folder", help="where the .ipynb files go (created if missing)")
+    parser.add_argument("selection", nargs="?", default="all", help="which lessons: 3, 2-5, 1,4 or all (default)")
+    parser.add_argument("--execute", action="store_true", help="run each notebook and save it with its outputs")
+    parser.add_argument("--quick", action="store_true", help="with --execute: smaller data and fewer epochs")
+    parser.add_argument("--out", default=None, help="with --execute: where the figures go (default: FOLDER/lesson_figures)")
+    args = parser.parse_args(argv)
+    try:
+        import _notebook
+    except ImportError:
+        sys.path.insert(0, str(HERE))
+        import _notebook
+    try:
+        import jupytext  # noqa: F401
+        if args.execute:
+            import ipykernel  # noqa: F401
+            import nbclient  # noqa: F401
+    except ImportError as error:
+        raise SystemExit(f"lessons notebooks: {error.name} is not installed; pip install -e .[test] (it holds jupytext, nbclient, ipykernel)")
+    folder = Path(args.folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    failures = 0
+    for number, path, _ in select(args.selection, available):
+        nb = _notebook.notebook(path)
+        target = folder / (path.stem + ".ipynb")
+        if args.execute:
+            try:
+                _notebook.execute(nb, cwd=folder.resolve(), quick=args.quick, out=Path(args.out or folder / "lesson_figures").resolve())
+            except Exception as error:  # nbclient's CellExecutionError names the cell and the traceback
+                print(f"lesson {number} failed in its notebook: {str(error).strip().splitlines()[-1]}")
+                failures += 1
+        replaced = _notebook.write(nb, target)
+        print(f"{'replaced' if replaced else 'wrote'} {target}" + (f" ({_notebook.images(nb)} figures inline)" if args.execute else ""))
+    return 1 if failures else 0
+
+
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
     available = lessons()
@@ -54,6 +99,8 @@ def main(argv=None):
         for number, path, title in available:
             print(f"  {number:>2}  {path.name:<40} {title}")
         return 0
+    if argv[0] == "notebooks":
+        return notebooks(argv[1:], available)
     failures = 0
     for number, path, title in select(argv[0], available):
         result = subprocess.run([sys.executable, str(path), *argv[1:]])

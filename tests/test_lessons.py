@@ -1,4 +1,7 @@
-"""Every lesson runs straight through with --quick, headless, checks its claims and writes its figures."""
+"""Every lesson runs with --quick as a script and as a notebook, explains itself, and has a check that can fail.
+
+Lessons are found by the glob lessons/NN_*.py, so a new lesson is tested as soon as it exists.
+"""
 import os
 import subprocess
 import sys
@@ -6,8 +9,19 @@ from pathlib import Path
 
 import pytest
 
-LESSONS = Path(__file__).resolve().parents[1] / "lessons"
+ROOT = Path(__file__).resolve().parents[1]
+LESSONS = ROOT / "lessons"
 SCRIPTS = sorted(LESSONS.glob("[0-9][0-9]_*.py"))
+IDS = [p.stem for p in SCRIPTS]
+
+
+def run(script, *args, cwd=None):
+    """Run a lesson script as a student would, headless, with this checkout's minigrad and _lesson importable."""
+    env = dict(os.environ, MPLBACKEND="Agg", PYTHONPATH=os.pathsep.join([str(LESSONS), str(ROOT)]), COLUMNS="80")
+    for name in ("MINIGRAD_LESSON_QUICK", "MINIGRAD_LESSON_TEXT", "MINIGRAD_LESSON_STEP", "MINIGRAD_LESSON_OUT"):
+        env.pop(name, None)
+    return subprocess.run([sys.executable, str(script), *args], capture_output=True, text=True, stdin=subprocess.DEVNULL,
+                          env=env, cwd=cwd, timeout=300)
 
 
 def test_lessons_are_numbered_once_each_from_1():
@@ -15,17 +29,9 @@ def test_lessons_are_numbered_once_each_from_1():
     assert numbers[0] == 1 and len(set(numbers)) == len(numbers), numbers
 
 
-@pytest.mark.parametrize("script", SCRIPTS, ids=[p.stem for p in SCRIPTS])
-def test_lesson_runs_quick_and_headless(script, tmp_path):
-    env = dict(os.environ, MPLBACKEND="Agg")
-    result = subprocess.run(
-        [sys.executable, str(script), "--quick", "--out", str(tmp_path)],
-        capture_output=True,
-        text=True,
-        stdin=subprocess.DEVNULL,
-        env=env,
-        timeout=300,
-    )
+@pytest.mark.parametrize("script", SCRIPTS, ids=IDS)
+def test_lesson_runs_quick_as_a_script(script, tmp_path):
+    result = run(script, "--quick", "--out", str(tmp_path))
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     assert "check ok:" in result.stdout
     assert "check FAILED" not in result.stdout
@@ -33,20 +39,103 @@ def test_lesson_runs_quick_and_headless(script, tmp_path):
     assert list(tmp_path.glob("*.png")), "the lesson wrote no figure"
 
 
+@pytest.mark.parametrize("script", SCRIPTS, ids=IDS)
+def test_lesson_runs_quick_as_a_notebook_with_its_figures_inline(script, tmp_path):
+    pytest.importorskip("jupytext")
+    pytest.importorskip("nbclient")
+    pytest.importorskip("ipykernel")
+    sys.path.insert(0, str(LESSONS))
+    try:
+        import _notebook
+    finally:
+        sys.path.remove(str(LESSONS))
+    nb = _notebook.notebook(script)
+    out = tmp_path / "figures"
+    _notebook.execute(nb, cwd=tmp_path, quick=True, out=out, timeout=300)  # raises on the first failing cell
+    text = "".join(o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []))
+    assert "=== done:" in text and "check FAILED" not in text
+    written = list(out.glob("*.png"))
+    assert written, "the notebook wrote no figure to MINIGRAD_LESSON_OUT"
+    assert _notebook.images(nb) >= len(written), "every figure written is also shown inline in the notebook's outputs"
+
+
+def test_the_notebook_kernel_ignores_argv_and_takes_its_options_from_the_environment(tmp_path):
+    pytest.importorskip("nbclient")
+    pytest.importorskip("ipykernel")
+    sys.path.insert(0, str(LESSONS))
+    try:
+        import _notebook
+    finally:
+        sys.path.remove(str(LESSONS))
+    import nbformat
+
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell(f"import sys; sys.path[:0] = [{str(LESSONS)!r}, {str(ROOT)!r}]"),
+        nbformat.v4.new_code_cell("from _lesson import Lesson\nlesson = Lesson('probe')\n"
+                                  "print('argv', sys.argv[1:2], 'quick', lesson.quick, 'out', lesson.out.name, 'notebook', lesson.notebook)"),
+    ])
+    _notebook.execute(nb, cwd=tmp_path, quick=True, out=tmp_path / "elsewhere")
+    printed = "".join(o.get("text", "") for o in nb.cells[1].outputs)
+    assert "argv ['-f']" in printed  # the kernel's own argument, which argparse used to reject
+    assert "quick True out elsewhere notebook True" in printed
+
+
+def test_the_terminal_run_prints_the_explanations_before_the_code_with_formulas_verbatim(tmp_path):
+    result = run(LESSONS / "07_backpropagation.py", "--quick", "--out", str(tmp_path))
+    out = result.stdout
+    assert result.returncode == 0, out[-2000:] + result.stderr[-2000:]
+    # the intro's aligned formula block survives the wrapping, spaces and all
+    assert "\n    z1 = x W1^T + b1      (N, H)\n    h  = tanh(z1)         (N, H)\n" in out
+    # a markdown cell's prose is on screen, before the step it explains
+    assert out.index("Softmax followed by cross-entropy has the famous gradient") < out.index("--- step 2: dL/dz2")
+    assert max(len(line) for line in out.splitlines() if not line.startswith(" ")) <= 80
+    terse = run(LESSONS / "07_backpropagation.py", "--quick", "--no-text", "--out", str(tmp_path)).stdout
+    assert "famous gradient" not in terse and "--- step 2: dL/dz2" in terse and "check ok:" in terse
+
+
+def test_text_rendering_wraps_prose_and_keeps_lists_formulas_and_tables():
+    sys.path.insert(0, str(LESSONS))
+    try:
+        from _text import markdown_cells, render
+    finally:
+        sys.path.remove(str(LESSONS))
+    source = "# %% [markdown]\n# # Title\n# ## Step 2: the **output** layer\n# one two three four five six seven\n#\n" \
+             "#     a  = b + c\n#     bb = d\n#\n# - an item that is long enough\n#   to wrap here\n# | x | y |\n\n# %%\nx = 1\n"
+    cells = markdown_cells(source)
+    assert [line for line, _ in cells] == [1]
+    lines = render(cells[0][1], width=20, skip_heading="Title")
+    assert lines == ["## the output layer", "one two three four", "five six seven", "",
+                     "    a  = b + c", "    bb = d", "", "- an item that is", "  long enough to", "  wrap here", "| x | y |"]
+
+
 def test_lesson_list_names_every_lesson():
-    result = subprocess.run([sys.executable, "-m", "lessons"], capture_output=True, text=True, cwd=LESSONS.parent)
+    result = subprocess.run([sys.executable, "-m", "lessons"], capture_output=True, text=True, cwd=ROOT)
     assert result.returncode == 0
     for script in SCRIPTS:
         assert script.name in result.stdout
 
 
 def test_step_mode_runs_straight_through_without_a_terminal(tmp_path):
-    result = subprocess.run(
-        [sys.executable, str(SCRIPTS[0]), "--quick", "--step", "--out", str(tmp_path)],
-        capture_output=True,
-        text=True,
-        stdin=subprocess.DEVNULL,
-        timeout=300,
-    )
+    result = run(SCRIPTS[0], "--quick", "--step", "--out", str(tmp_path))
     assert result.returncode == 0, result.stderr[-2000:]
     assert "[Enter" not in result.stdout
+
+
+# One deliberate mistake per lesson: (the exact source snippet, what it becomes).  The lesson, patched in a copy,
+# must stop with "check FAILED": each lesson holds at least one claim that its checks would catch breaking.
+PERTURBATIONS = {
+    "07_backpropagation": ("dz1 = dh * (1 - hn**2)", "dz1 = dh * (1 + hn**2)"),  # the tanh derivative's sign flipped
+}
+
+
+@pytest.mark.parametrize("script", SCRIPTS, ids=IDS)
+def test_a_deliberate_mistake_makes_a_check_fail(script, tmp_path):
+    if script.stem not in PERTURBATIONS:
+        pytest.skip(f"no perturbation registered for {script.stem}: add one to PERTURBATIONS in tests/test_lessons.py")
+    old, new = PERTURBATIONS[script.stem]
+    source = script.read_text(encoding="utf-8")
+    assert source.count(old) == 1, f"the snippet {old!r} must occur exactly once in {script.name}"
+    copy = tmp_path / script.name
+    copy.write_text(source.replace(old, new), encoding="utf-8")
+    result = run(copy, "--quick", "--no-text", "--out", str(tmp_path / "figures"))
+    assert result.returncode != 0 and "check FAILED" in result.stdout, result.stdout[-2000:] + result.stderr[-2000:]
