@@ -1,15 +1,20 @@
 # %% [markdown]
 # # Lesson 3: the McCulloch-Pitts neuron and the perceptron
 #
-# A McCulloch-Pitts neuron fires when the weighted sum of its inputs reaches
-# a threshold: y = step(w . x + b), step(z) = 1 if z >= 0 else 0.  Rosenblatt's
-# perceptron learns w and b with the rule
+# A McCulloch-Pitts neuron (1943) adds up its binary inputs, without weights,
+# and fires when the sum reaches a threshold theta.  The perceptron gives each
+# input a weight: y = step(w . x + b), step(z) = 1 if z >= 0 else 0, and
+# Rosenblatt's perceptron (1958) learns w and b with the rule
 #
 #     w <- w + lr (y - y_hat) x,    b <- b + lr (y - y_hat),
 #
 # which is exactly an SGD step on the loss (y_hat - y) w . x with y_hat held
 # constant.  It finds a separating line whenever one exists - and no line
 # separates XOR.
+#
+# The slide credits the perceptron to Minsky and Papert.  It is Rosenblatt's
+# (1958); Minsky and Papert's book "Perceptrons" (1969) is the analysis of
+# its limits, XOR among them, that step 5 repeats.
 
 # %%
 import matplotlib.pyplot as plt
@@ -20,18 +25,33 @@ import minigrad
 lesson = Lesson("Lesson 3: the McCulloch-Pitts neuron and the perceptron", seed=3)
 
 # %% [markdown]
-# ## Step 1: a neuron with fixed weights computes logic
-# With w = (1, 1): b = -1.5 gives AND, b = -0.5 gives OR.
+# ## Step 1: the McCulloch-Pitts neuron computes logic
+# As the lecture defines it, the neuron counts how many of its binary inputs
+# are on, with no weights, and compares the count with a threshold:
+#
+#     y = 1 if x_1 + x_2 + ... + x_n >= theta else 0
+#
+# With two inputs, theta = 2 is AND and theta = 1 is OR.  The threshold is
+# all it can choose: with no weights every input counts the same.  Writing
+# the threshold as a bias, b = -theta, and giving each input a weight gives
+# the perceptron's neuron, y = step(w . x + b); with w = (1, 1) it is the
+# McCulloch-Pitts neuron again.
 
 # %%
-lesson.step("The McCulloch-Pitts neuron", "y = step(w . x + b),   step(z) = 1 if z >= 0 else 0")
+lesson.step("The McCulloch-Pitts neuron", "y = 1 if sum_i x_i >= theta else 0;   perceptron: y = step(w . x + b)")
 inputs = minigrad.tensor([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
+count = inputs.sum(dim=1)
+mp_and, mp_or = (count >= 2).float(), (count >= 1).float()
+lesson.show("McCulloch-Pitts, theta = 2", mp_and)
+lesson.show("McCulloch-Pitts, theta = 1", mp_or)
+lesson.check(mp_and.tolist() == [0, 0, 0, 1] and mp_or.tolist() == [0, 1, 1, 1],
+             "an unweighted sum against theta = 2 is AND, against theta = 1 is OR")
 w = minigrad.tensor([1.0, 1.0])
 and_gate = minigrad.step(inputs @ w - 1.5)
 or_gate = minigrad.step(inputs @ w - 0.5)
 lesson.show("AND", and_gate)
 lesson.show("OR ", or_gate)
-lesson.check(and_gate.tolist() == [0, 0, 0, 1], "w = (1, 1), b = -1.5 computes AND")
+lesson.check(minigrad.equal(and_gate, mp_and), "the perceptron's neuron with w = (1, 1), b = -1.5 computes the same AND")
 lesson.check(or_gate.tolist() == [0, 1, 1, 1], "w = (1, 1), b = -0.5 computes OR")
 x = minigrad.tensor([0.3], requires_grad=True)
 minigrad.step(x).sum().backward()
@@ -59,7 +79,35 @@ lesson.show("perceptron rule", rule)
 lesson.check(minigrad.allclose(sgd_step, rule), "the SGD step on (y_hat - y) w . x equals the perceptron rule")
 
 # %% [markdown]
-# ## Step 3: learning a linearly separable problem
+# ## Step 3: the four cases of the rule
+# y and y_hat are each 0 or 1, so the update lr (y - y_hat) x has four cases:
+#
+#     y  y_hat   y - y_hat   update        effect on the score w . x
+#     1    1         0       none          right already
+#     0    0         0       none          right already
+#     1    0        +1       w += lr x     rises by lr |x|^2: towards firing
+#     0    1        -1       w -= lr x     falls by lr |x|^2: away from firing
+#
+# A mistake always moves the score of the example it was made on towards
+# the right side, by lr |x|^2; a right answer changes nothing.
+
+# %%
+lesson.step("The sign table of the perceptron rule", "score change = (w + lr (y - y_hat) x) . x - w . x = lr (y - y_hat) |x|^2")
+w0 = minigrad.tensor([0.3, -0.7, 0.1])  # last entry is the bias
+x = minigrad.tensor([0.8, 0.4, 1.0])
+table = []
+for y_case in (1.0, 0.0):
+    for y_hat_case in (1.0, 0.0):
+        w_new = w0 + lr * (y_case - y_hat_case) * x
+        change = (w_new @ x - w0 @ x).item()
+        table.append((int(y_case), int(y_hat_case), round(change, 6)))
+        print(f"    y = {int(y_case)}  y_hat = {int(y_hat_case)}   score change {change:+.4f}")
+expected = {(1, 1): 0.0, (0, 0): 0.0, (1, 0): lr * (x @ x).item(), (0, 1): -lr * (x @ x).item()}
+lesson.check(all(abs(change - expected[(y_case, y_hat_case)]) < 1e-6 for y_case, y_hat_case, change in table),
+             "right answers change nothing; a missed 1 raises the score and a false 1 lowers it, by lr |x|^2")
+
+# %% [markdown]
+# ## Step 4: learning a linearly separable problem
 # Points labelled by which side of a line they lie on.  The perceptron
 # convergence theorem promises a finite number of mistakes.
 
@@ -92,10 +140,13 @@ lesson.show("training accuracy", accuracy)
 lesson.check(mistakes[-1] == 0 and accuracy == 1.0, "the perceptron separates linearly separable data perfectly")
 
 # %% [markdown]
-# ## Step 4: XOR cannot be learned
+# ## Step 5: XOR cannot be learned
 # XOR's positive points (0,1), (1,0) and negative points (0,0), (1,1) lie on
-# crossing diagonals: no line puts both positives on one side.  The best a
-# line can do is 3 of 4.
+# crossing diagonals: no line puts both positives on one side.  The proof in
+# three lines: (0,0) negative needs b < 0; (0,1) and (1,0) positive need
+# w2 + b >= 0 and w1 + b >= 0, so w1 + w2 + b >= -b > 0 and (1,1) fires
+# too.  The best a line can do is 3 of 4.  We check that on a grid of
+# lines, not only on the line the perceptron ends with.
 
 # %%
 lesson.step("XOR is not linearly separable", "no w, b with step(w . x + b) = XOR(x) for all four inputs")
@@ -106,9 +157,17 @@ xor_accuracy = (minigrad.step(xor_inputs @ w_xor) == xor_labels).float().mean().
 lesson.show("mistakes in the last 5 epochs", xor_mistakes[-5:])
 lesson.show("accuracy after 100 epochs", xor_accuracy)
 lesson.check(min(xor_mistakes) > 0, "the perceptron makes mistakes in every epoch on XOR: it never converges")
-lesson.check(xor_accuracy <= 0.75, "no line gets more than 3 of the 4 XOR points right")
+values = minigrad.linspace(-2, 2, 41)  # steps of 0.1 for w1, w2 and b: 68,921 lines
+w1g = values.reshape(41, 1, 1).expand(41, 41, 41).reshape(-1)  # every (w1, w2, b) triple of the grid
+w2g = values.reshape(1, 41, 1).expand(41, 41, 41).reshape(-1)
+bg = values.reshape(1, 1, 41).expand(41, 41, 41).reshape(-1)
+fires = minigrad.step(inputs[:, :1] * w1g + inputs[:, 1:] * w2g + bg)  # (4 points, every line)
+right_per_line = (fires == xor_labels.unsqueeze(1)).float().sum(dim=0)
+lesson.show("most XOR points right over the grid of lines (w1, w2, b in [-2, 2], step 0.1)", int(right_per_line.max().item()))
+lesson.check(right_per_line.max().item() == 3, "no line on the grid gets more than 3 of the 4 XOR points right (and some get 3)")
+lesson.check(xor_accuracy <= 0.75, "so neither does the perceptron's last line")
 
-figure, (left, right) = plt.subplots(1, 2, figsize=(9, 3.5))
+figure, (left, right) = plt.subplots(1, 2, figsize=(9, 3.5), layout="constrained")
 p = points.numpy()
 left.scatter(p[:, 0], p[:, 1], c=labels.numpy(), cmap="coolwarm", s=10)
 a, b, c = w.tolist()
@@ -123,4 +182,13 @@ right.set_ylabel("mistakes")
 right.legend()
 right.set_title("mistakes per epoch")
 lesson.save(figure, "03_perceptron.png")
+
+# %% [markdown]
+# ## Practise
+# No exercise practises this lesson's rule yet.  The step function's
+# neighbour, the sigmoid, and its backward:
+#
+#     python -m minigrad.exercises start my_exercises sigmoid
+
+# %%
 lesson.done()

@@ -7,6 +7,8 @@
 # learn XOR, which no single line can.
 
 # %%
+import math
+
 import matplotlib.pyplot as plt
 from _lesson import Lesson
 
@@ -46,8 +48,15 @@ lesson.check(residual > 1e-3, "with tanh in between, the network is no longer an
 
 # %% [markdown]
 # ## Step 3: a two-layer network learns XOR
-# Two hidden tanh units and a sigmoid output, trained by gradient descent on
+# Four hidden tanh units and a sigmoid output, trained by gradient descent on
 # the log loss.  The hidden layer bends the plane so that one line suffices.
+# (Two hidden units are enough in principle; step 4 shows why four train more
+# reliably.)
+#
+# A note on orientation: the slide writes a layer as W x with W of shape
+# d_in x d_out, which does not multiply.  Here, as in PyTorch's Linear, W has
+# shape (d_out, d_in) and a batch of row vectors x (N, d_in) goes through as
+# x W^T + b, which is W x + b for each row.
 
 # %%
 lesson.step("A 2-layer MLP learns XOR", "p = sigmoid(w2 . tanh(W1 x + b1) + b2)")
@@ -80,8 +89,9 @@ predictions = (forward(inputs) > 0.5).float()
 lesson.show("predictions for (0,0) (0,1) (1,0) (1,1)", predictions)
 lesson.show("final loss", round(losses[-1], 4))
 lesson.check(predictions.tolist() == targets.tolist(), "the two-layer network gets all four XOR points right")
+lesson.check(tuple(W1.shape) == (4, 2), "W1 has shape (d_out, d_in) = (4 hidden units, 2 inputs)")
 
-figure, (left, right) = plt.subplots(1, 2, figsize=(9, 3.5))
+figure, (left, right) = plt.subplots(1, 2, figsize=(9, 3.5), layout="constrained")
 grid = minigrad.linspace(-0.5, 1.5, 60)
 gx = grid.unsqueeze(1).expand(60, 60)
 gy = grid.unsqueeze(0).expand(60, 60)
@@ -95,4 +105,83 @@ right.set_xlabel("step")
 right.set_ylabel("log loss")
 right.set_title("training")
 lesson.save(figure, "04_neural_layers.png")
+
+# %% [markdown]
+# ## Step 4: the loss of a network is not convex
+# Logistic regression's loss is convex: one minimum, which gradient descent
+# finds from any start.  A hidden layer changes that, for a reason you can
+# see without any computation: swap two hidden units (their rows of W1 and
+# b1, their entries of w2) and the network computes exactly the same
+# function, so the loss has at least two minima.  The point halfway between
+# them averages the two units into two equal ones, and its loss is higher.
+# A convex function can never be higher halfway than at both ends.
+#
+#     convex:  L((a + b) / 2) <= (L(a) + L(b)) / 2
+#
+# The other face of it: trained from different random starts, the same
+# network ends in different places.  With only two hidden units many starts
+# end stuck near loss ln(2)/2 = 0.347, the loss of a network that is sure of
+# two points and answers 1/2 on the other two.
+
+# %%
+lesson.step("Non-convexity: symmetry, and XOR from many seeds", "L(a) = L(swap(a)),  L((a + swap(a)) / 2) > L(a)")
+
+
+def xor_loss(W1, b1, w2, b2):
+    p = ((inputs @ W1.T + b1).tanh() @ w2 + b2).sigmoid()
+    return -(targets * p.log() + (1 - targets) * (1 - p).log()).mean().item()
+
+
+with minigrad.no_grad():
+    # swap the two hidden units whose incoming weights differ most
+    pairs = [(i, j) for i in range(4) for j in range(i + 1, 4)]
+    i, j = max(pairs, key=lambda ij: (W1[ij[0]] - W1[ij[1]]).abs().sum().item())
+    order = [i if k == j else j if k == i else k for k in range(4)]
+    a = (W1.detach(), b1.detach(), w2.detach(), b2.detach())
+    swapped = (a[0][order], a[1][order], a[2][order], a[3])
+    halfway = tuple((u + v) / 2 for u, v in zip(a, swapped))
+    ends, middle = xor_loss(*a), xor_loss(*halfway)
+lesson.show("loss at the trained weights, with units swapped, halfway between", (round(ends, 4), round(xor_loss(*swapped), 4), round(middle, 4)))
+lesson.check(abs(xor_loss(*swapped) - ends) < 1e-6, "swapping two hidden units leaves the loss unchanged: a second minimum")
+lesson.check(middle > ends + 0.1, "halfway between the two minima the loss is higher: the loss is not convex")
+
+seeds, steps = 12, 700 if lesson.quick else 1500
+minigrad.manual_seed(4)
+# 12 networks with 2 hidden units each, trained side by side: each one's loss depends on its own weights only
+V1 = (minigrad.randn(seeds, 2, 2) * 1.5).requires_grad_()
+c1 = minigrad.randn(seeds, 1, 2).requires_grad_()
+v2 = (minigrad.randn(seeds, 1, 2) * 1.5).requires_grad_()
+c2 = minigrad.zeros(seeds, 1, requires_grad=True)
+for _ in range(steps):
+    p = (((inputs @ V1.transpose(1, 2) + c1).tanh() * v2).sum(dim=2) + c2).sigmoid()  # (seeds, 4)
+    per_seed = -(targets * p.log() + (1 - targets) * (1 - p).log()).mean(dim=1)
+    for param in (V1, c1, v2, c2):
+        param.grad = None
+    per_seed.sum().backward()
+    with minigrad.no_grad():
+        for param in (V1, c1, v2, c2):
+            param -= 0.5 * param.grad
+final = per_seed.detach().numpy()
+solved = ((p.detach() > 0.5).float() == targets).all(dim=1).numpy()
+lesson.show(f"final loss of each of {seeds} starts, 2 hidden units, {steps} steps", final.round(3))
+lesson.check(solved.any() and final.min() < 0.1, "some starts solve XOR")
+stuck = final[~solved]
+lesson.check(len(stuck) > 0 and abs(stuck - math.log(2) / 2).max() < 0.02,
+             "others end stuck, all near loss ln(2)/2: the same network, the same data, a different minimum")
+figure, ax = plt.subplots(figsize=(6, 3), layout="constrained")
+ax.bar(range(seeds), final, color=["tab:green" if s else "tab:red" for s in solved])
+ax.axhline(math.log(2) / 2, color="gray", linestyle=":", label="ln(2)/2")
+ax.set_xlabel("random start")
+ax.set_ylabel(f"loss after {steps} steps")
+ax.set_title("XOR with 2 hidden units: where each start ends (green: solved)")
+ax.legend()
+lesson.save(figure, "04_non_convex.png")
+
+# %% [markdown]
+# ## Practise
+# The layer's forward and backward, x W^T + b, in the exercise bank:
+#
+#     python -m minigrad.exercises start my_exercises linear
+
+# %%
 lesson.done()

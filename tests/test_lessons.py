@@ -59,7 +59,7 @@ def test_lesson_runs_quick_as_a_notebook_with_its_figures_inline(script, tmp_pat
     assert _notebook.images(nb) >= len(written), "every figure written is also shown inline in the notebook's outputs"
 
 
-def test_the_notebook_kernel_ignores_argv_and_takes_its_options_from_the_environment(tmp_path):
+def test_the_notebook_kernel_is_this_python_ignores_argv_and_takes_its_options_from_the_environment(tmp_path):
     pytest.importorskip("nbclient")
     pytest.importorskip("ipykernel")
     sys.path.insert(0, str(LESSONS))
@@ -72,12 +72,15 @@ def test_the_notebook_kernel_ignores_argv_and_takes_its_options_from_the_environ
     nb = nbformat.v4.new_notebook(cells=[
         nbformat.v4.new_code_cell(f"import sys; sys.path[:0] = [{str(LESSONS)!r}, {str(ROOT)!r}]"),
         nbformat.v4.new_code_cell("from _lesson import Lesson\nlesson = Lesson('probe')\n"
-                                  "print('argv', sys.argv[1:2], 'quick', lesson.quick, 'out', lesson.out.name, 'notebook', lesson.notebook)"),
+                                  "print('argv', sys.argv[1:2], 'quick', lesson.quick, 'out', lesson.out.name, 'notebook', lesson.notebook)\n"
+                                  "print('python', sys.executable)"),
     ])
     _notebook.execute(nb, cwd=tmp_path, quick=True, out=tmp_path / "elsewhere")
     printed = "".join(o.get("text", "") for o in nb.cells[1].outputs)
     assert "argv ['-f']" in printed  # the kernel's own argument, which argparse used to reject
     assert "quick True out elsewhere notebook True" in printed
+    # kernel "python3" is ipykernel's spec for the interpreter running the tests: a fresh CI venv needs no kernel install
+    assert f"python {sys.executable}" in printed
 
 
 def test_the_terminal_run_prints_the_explanations_before_the_code_with_formulas_verbatim(tmp_path):
