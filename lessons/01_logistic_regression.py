@@ -105,7 +105,7 @@ lesson.check(abs(history[0] - math.log(2)) < 1e-12, "with w = 0 every p is 0.5, 
 lesson.check(all(a >= b for a, b in zip(history, history[1:])), "the loss went down at every step")
 lesson.check(accuracy > 0.85, "the two clouds are separated on more than 85% of the points")
 
-figure, (left, right) = plt.subplots(1, 2, figsize=(9, 3.5))
+figure, (left, right) = plt.subplots(1, 2, figsize=(9, 3.5), layout="constrained")
 points = features.numpy()
 left.scatter(points[:, 0], points[:, 1], c=labels.numpy(), cmap="coolwarm", s=10)
 w0, w1, w2 = w.detach().tolist()
@@ -118,4 +118,13 @@ right.set_xlabel("step")
 right.set_ylabel("log loss")
 right.set_title("training")
 lesson.save(figure, "01_logistic_regression.png")
+
+# %% [markdown]
+# ## Practise
+# The sigmoid and its backward, sigmoid' = sigmoid (1 - sigmoid), in the
+# exercise bank:
+#
+#     python -m minigrad.exercises start my_exercises sigmoid
+
+# %%
 lesson.done()

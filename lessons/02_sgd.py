@@ -86,7 +86,7 @@ lesson.check(all(spread[a] > spread[b] for a, b in zip(batch_sizes, batch_sizes[
 exact = (N / N) * gradient(minigrad.randperm(N)[:N])
 lesson.check(minigrad.allclose(exact, full, atol=1e-9), "with B = N the estimate is the full gradient exactly")
 
-figure, (left, right) = plt.subplots(1, 2, figsize=(9, 3.5))
+figure, (left, right) = plt.subplots(1, 2, figsize=(9, 3.5), layout="constrained")
 left.plot(range(1, draws + 1), prefix)
 left.set_xscale("log")
 left.set_xlabel("number of mini-batches averaged (B=4)")
@@ -98,4 +98,12 @@ right.set_xlabel("batch size B")
 right.set_ylabel("std of the estimate")
 right.set_title("the spread shrinks with B")
 lesson.save(figure, "02_sgd.png")
+
+# %% [markdown]
+# ## Practise
+# One step of SGD with momentum, the update lesson 15 builds on:
+#
+#     python -m minigrad.exercises start my_exercises sgd_momentum
+
+# %%
 lesson.done()

@@ -36,7 +36,7 @@ def derivative(fn, x):
 # %%
 lesson.step("Six activations and their slopes", "f(x) and f'(x), the slope computed by autograd")
 xs = minigrad.linspace(-4, 4, 401, dtype=minigrad.float64)
-figure, axes = plt.subplots(2, 3, figsize=(10, 5.5))
+figure, axes = plt.subplots(2, 3, figsize=(10, 5.5), layout="constrained")
 for ax, (name, fn) in zip(axes.flat, F.items()):
     ax.plot(xs.numpy(), fn(xs).numpy(), label="f(x)")
     ax.plot(xs.numpy(), derivative(fn, xs).numpy(), "--", label="f'(x)")
@@ -113,4 +113,12 @@ lesson.show("ReLU unit after training  (w, b, loss)", (round(relu_w, 3), round(r
 lesson.show("leaky unit after training (w, b, loss)", (round(leaky_w, 3), round(leaky_b, 3), round(leaky_loss, 3)))
 lesson.check(relu_w == 1.0 and relu_b == -5.0, "the dead ReLU unit never moved: its gradient is exactly zero")
 lesson.check(leaky_loss < relu_loss / 10, "the leaky unit recovered and fits the data")
+
+# %% [markdown]
+# ## Practise
+# The backward passes of this lesson's activations:
+#
+#     python -m minigrad.exercises start my_exercises sigmoid tanh relu
+
+# %%
 lesson.done()

@@ -34,7 +34,7 @@ for tau in temperatures:
 lesson.check(minigrad.allclose((scores / 0.01).softmax(dim=0), minigrad.tensor([1.0, 0.0, 0.0], dtype=minigrad.float64)), "as tau -> 0, softmax becomes the one-hot argmax")
 lesson.check((scores / 10.0).softmax(dim=0).max().item() < 0.4, "a large tau flattens it towards uniform (1/3 each)")
 lesson.check(minigrad.allclose((scores + 100).softmax(dim=0), scores.softmax(dim=0)), "adding a constant to every score changes nothing")
-figure, ax = plt.subplots(figsize=(5, 3.2))
+figure, ax = plt.subplots(figsize=(5, 3.2), layout="constrained")
 for k in range(3):
     ax.plot(temperatures, [row[k] for row in rows], "o-", label=f"class {k} (score {scores[k].item()})")
 ax.set_xscale("log")
@@ -110,5 +110,59 @@ entropy = -(P * P.log()).sum()
 lesson.show("KL(P||Q)", round(kl.item(), 5))
 lesson.show("H(P, Q) - H(P)", round((cross - entropy).item(), 5))
 lesson.check(abs(kl.item() - (cross - entropy).item()) < 1e-12, "KL(P||Q) = H(P, Q) - H(P)")
-lesson.check(kl.item() > 0 and abs((P * (P / P).log()).sum().item()) < 1e-15, "KL is positive, and 0 for Q = P")
+minigrad.manual_seed(6)
+random_Q = (minigrad.randn(500, 3, dtype=minigrad.float64) * 2).softmax(dim=1)  # 500 random distributions
+kls = (P * (P.log() - random_Q.log())).sum(dim=1)
+lesson.show("smallest KL(P||Q) over 500 random Q", round(kls.min().item(), 5))
+lesson.check(kls.min().item() > 0, "KL(P||Q) > 0 for every one of 500 random distributions Q != P (Gibbs' inequality)")
+
+# %% [markdown]
+# ## Step 6: why we minimise cross-entropy and not KL
+# H(P, Q) = H(P) + KL(P || Q), and the entropy H(P) of the data does not
+# depend on the model Q.  So the two have the same gradient with respect to
+# the model and the same minimum, Q = P.
+#
+# But we never see P, only samples y_1, ..., y_n drawn from it.  Cross-entropy
+# is an expectation over P of something we can compute,
+#
+#     H(P, Q) = E_{y ~ P} [-log Q_y]  ~  (1/n) sum_i -log Q_{y_i},
+#
+# which is exactly the average loss over a training set.  KL also needs
+# H(P) = E[-log P_y], and P_y is the very thing we do not know.  That is why
+# training minimises cross-entropy: the same optimum, and estimable from data.
+
+# %%
+lesson.step("Cross-entropy and KL: one optimum, one estimable", "H(P, Q) = H(P) + KL(P || Q);   H(P, Q) = E_P[-log Q_y] ~ mean_i -log Q_(y_i)")
+logits_q = minigrad.zeros(3, dtype=minigrad.float64, requires_grad=True)
+log_q = logits_q.log_softmax(dim=0)
+(-(P * log_q).sum()).backward()
+grad_ce = logits_q.grad.clone()
+logits_q.grad = None
+(P * (P.log() - logits_q.log_softmax(dim=0))).sum().backward()
+lesson.check(minigrad.allclose(grad_ce, logits_q.grad, atol=1e-15), "cross-entropy and KL have the same gradient with respect to the model's logits")
+s = minigrad.zeros(3, dtype=minigrad.float64)
+for _ in range(500):
+    s = s - 1.0 * (s.softmax(dim=0) - P)  # gradient descent; the gradient of H(P, softmax(s)) is softmax(s) - P
+lesson.show("Q after gradient descent on H(P, Q)", s.softmax(dim=0).numpy().round(4))
+lesson.check(minigrad.allclose(s.softmax(dim=0), P, atol=1e-6), "minimising cross-entropy drives Q to P, where KL is 0")
+n_samples = 2000 if lesson.quick else 20000
+thresholds = minigrad.tensor([P[0].item(), P[0].item() + P[1].item()], dtype=minigrad.float64)
+samples = (minigrad.rand(n_samples, 1, dtype=minigrad.float64) > thresholds).sum(dim=1)  # y ~ P: 0, 1 or 2
+per_sample = -Q.log()[samples]
+estimate, spread = per_sample.mean().item(), per_sample.std().item() / math.sqrt(n_samples)
+lesson.show(f"mean -log Q(y) over {n_samples} samples, and H(P, Q)", (round(estimate, 4), round(cross.item(), 4)))
+lesson.check(abs(estimate - cross.item()) < 4 * spread, "the average loss over samples estimates H(P, Q) (within 4 standard errors)")
+frequencies = minigrad.stack([(samples == k).double().mean() for k in range(3)])
+lesson.show("the Q that minimises the sample loss: the frequencies", frequencies.numpy().round(3))
+lesson.check(-frequencies.log()[samples].mean().item() <= -P.log()[samples].mean().item(),
+             "on the samples, the frequencies score a lower loss than even the true P")
+lesson.check((frequencies - P).abs().max().item() < 0.05, "and that minimiser approaches P as the samples grow")
+
+# %% [markdown]
+# ## Practise
+# Log-softmax and cross-entropy, forward and backward (the gradient p - y):
+#
+#     python -m minigrad.exercises start my_exercises cross_entropy
+
+# %%
 lesson.done()

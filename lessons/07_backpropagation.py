@@ -76,6 +76,12 @@ compare("dL/db2", dz2.sum(axis=0), b2.grad)
 # ## Step 3: through the hidden layer
 # The gradient flows back into h through W2, then through tanh, whose local
 # derivative is 1 - tanh(z)^2 = 1 - h^2.
+#
+# The lecture's chain-rule slide loses a minus sign on the way.  Every
+# factor's sign matters: dL/dz2 = p - y is negative for the true class, and a
+# flipped sign anywhere turns gradient descent into gradient ascent on the
+# weights behind it.  The checks compare each factor with autograd, which
+# catches such a slip, and a check below shows what it would do to training.
 
 # %%
 lesson.step("dL/dh and dL/dz1", "dL/dh = dL/dz2 W2   (N, H);   dL/dz1 = dL/dh * (1 - h^2)")
@@ -87,6 +93,16 @@ compare("dL/dz1", dz1, z1.grad)
 lesson.step("dL/dW1 and dL/db1", "dL/dW1 = dL/dz1^T x   (H, D);   dL/db1 = sum_n dL/dz1")
 compare("dL/dW1", dz1.T @ xn, W1.grad)
 compare("dL/db1", dz1.sum(axis=0), b1.grad)
+
+
+def loss_with_W1(W):
+    z = np.tanh(xn @ W.T + b1n) @ W2n.T + b2n
+    return float(np.mean(np.log(np.exp(z).sum(axis=1)) - z[np.arange(N), y.numpy()]))
+
+
+step_down, step_up = loss_with_W1(W1n - 0.1 * dz1.T @ xn), loss_with_W1(W1n + 0.1 * dz1.T @ xn)
+lesson.show("loss now, after a step against dL/dW1, after a step with a flipped sign", (round(loss.item(), 5), round(step_down, 5), round(step_up, 5)))
+lesson.check(step_down < loss.item() < step_up, "a step against the gradient lowers the loss; with the sign flipped it raises it")
 
 # %% [markdown]
 # ## Step 4: finite differences agree too
@@ -110,4 +126,21 @@ lesson.check(minigrad.gradcheck(network_loss, (W1, b1, W2, b2)), "every paramete
 lesson.step("The computational graph", "backward visits the operations in reverse order")
 path = lesson.save(plot.plot_graph(loss, names={"W1": W1, "b1": b1, "W2": W2, "b2": b2}), "07_graph.png")
 lesson.check(path.exists() and path.stat().st_size > 0, "the graph was drawn")
+
+# %% [markdown]
+# ## Where the engine does this
+# The walk you just did by hand, for any graph: ``minigrad/autograd.py``,
+# function ``run_backward``.  It orders the operations so that each one runs
+# after every operation that uses its output, then calls each one's
+# ``backward`` with the gradient of its output, and adds up the gradients
+# that reach the same tensor from several places.
+#
+# ## Practise
+# The backward passes of this lesson, in the exercise bank: a Linear layer,
+# tanh, cross-entropy, and a finite-difference checker that finds a broken
+# backward:
+#
+#     python -m minigrad.exercises start my_exercises linear tanh cross_entropy gradient_check
+
+# %%
 lesson.done()

@@ -105,7 +105,7 @@ embedding = nn.Embedding(10_000, 128, padding_idx=0)
 lesson.show("Embedding(10000, 128) weights", f"{embedding.weight.numel():,}")
 lesson.check(embedding.weight.numel() == 1_280_000, "an embedding of dimension 128 has 10,000 x 128 = 1.28M weights")
 lesson.check(first.numel() / embedding.weight.numel() == 4, "four times fewer than the 512-wide first layer")
-figure, ax = plt.subplots(figsize=(6, 3))
+figure, ax = plt.subplots(figsize=(6, 3), layout="constrained")
 names = ["BoW first layer\n10,000 x 512", "second layer\n512 x 256", "output\n256 x 3", "Embedding\n10,000 x 128"]
 values = [first.numel(), second.numel(), last.numel(), embedding.weight.numel()]
 bars = ax.bar(names, values, color=["tab:red", "tab:blue", "tab:blue", "tab:green"])
@@ -167,4 +167,12 @@ ceiling = (plain.sum() + paired.sum() / 2) / test.sum()
 overall = (predictions[test] == labels[test]).mean()
 lesson.show("overall test accuracy, and the ceiling (plain + half the pairs) / all", (f"{overall:.1%}", f"{ceiling:.1%}"))
 lesson.check(overall <= ceiling + 1e-12, "so overall it cannot pass the ceiling, about 60% here")
+
+# %% [markdown]
+# ## Practise
+# The layers of this lesson's network, forward and backward:
+#
+#     python -m minigrad.exercises start my_exercises linear batchnorm1d dropout
+
+# %%
 lesson.done()

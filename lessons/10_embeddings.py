@@ -205,7 +205,7 @@ direction = (model.fc.weight[1] - model.fc.weight[0]).detach().numpy()  # points
 pos_scores = [E[vocab2[w]] @ direction for w in POSITIVE if w in vocab2]
 neg_scores = [E[vocab2[w]] @ direction for w in NEGATIVE if w in vocab2]
 lesson.check(min(pos_scores) > max(neg_scores), "every positive adjective lies further along the 'positive' direction than every negative one")
-figure, ax = plt.subplots(figsize=(5.5, 4.5))
+figure, ax = plt.subplots(figsize=(5.5, 4.5), layout="constrained")
 for words, color in ((POSITIVE, "tab:green"), (NEGATIVE, "tab:red")):
     for w in words:
         if w in vocab2:
@@ -218,4 +218,12 @@ ax.arrow(0, 0, *(direction / np.linalg.norm(direction) * scale * 0.5), width=0.0
 ax.set_title("2-D word vectors; arrow: the classifier's positive direction")
 ax.legend(loc="lower left", fontsize=7)
 lesson.save(figure, "10_embeddings_2d.png")
+
+# %% [markdown]
+# ## Practise
+# An embedding lookup with repeated words and a padding row, forward and backward:
+#
+#     python -m minigrad.exercises start my_exercises embedding
+
+# %%
 lesson.done()

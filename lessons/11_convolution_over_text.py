@@ -93,7 +93,7 @@ lesson.show("activation at each position t (words t, t+1)", activation.astype(in
 lesson.show("peak at", f"t = {peak}: '{tokens[peak]} {tokens[peak + 1]}'")
 lesson.check((tokens[peak], tokens[peak + 1]) == ("not", "good"), "the filter peaks at 'not good'")
 lesson.check(activation.sum() == 1.0, "and is zero everywhere else (also at 'good not')")
-figure, ax = plt.subplots(figsize=(9, 2.8))
+figure, ax = plt.subplots(figsize=(9, 2.8), layout="constrained")
 ax.bar(range(len(activation)), activation)
 ax.set_xticks(range(len(activation)), [f"{tokens[t]} {tokens[t + 1]}" for t in range(len(activation))], rotation=60, ha="right", fontsize=8)
 ax.set_ylabel("relu(filter)")
@@ -183,7 +183,7 @@ a = (hg * u.reshape(1, Fn, 1)).sum(dim=1).softmax(dim=1)
 (hg * a.unsqueeze(1)).sum(dim=2).sum().backward()
 lesson.check(np.all(np.abs(hg.grad.numpy()).sum(axis=1) > 0), "attention pooling: every position gets some gradient")
 
-figure, axes = plt.subplots(1, 2, figsize=(10, 3.2))
+figure, axes = plt.subplots(1, 2, figsize=(10, 3.2), layout="constrained")
 n0, f0 = np.unravel_index((h.numpy() > 0).sum(axis=2).argmax(), (N, Fn))  # the busiest feature map, to show
 axes[0].plot(h[n0, f0].numpy(), "o-", color="black", label=f"feature map h[{n0}, {f0}, t]")
 axes[0].axhline(max_pool[n0, f0].item(), color="tab:red", label="max")
@@ -198,4 +198,12 @@ axes[1].bar(range(T), alpha[n0].numpy(), color="tab:green")
 axes[1].set_xlabel("position t")
 axes[1].set_title("attention weights softmax(u . h_t)")
 lesson.save(figure, "11_pooling.png")
+
+# %% [markdown]
+# ## Practise
+# 1-D convolution and max-pooling over time, forward and backward:
+#
+#     python -m minigrad.exercises start my_exercises conv1d maxpool_time
+
+# %%
 lesson.done()

@@ -190,4 +190,12 @@ with minigrad.no_grad():
     f = chosen[0]
     alone = F.relu(conv(model.embedding(minigrad.tensor([best[f][1]])).transpose(1, 2)))[0, f, 0].item()
 lesson.check(abs(alone - best[f][0]) < 1e-4, "the phrase alone gives the filter the same response: it sees only its k words")
+
+# %% [markdown]
+# ## Practise
+# The TextCNN's parts, forward and backward:
+#
+#     python -m minigrad.exercises start my_exercises embedding conv1d maxpool_time dropout
+
+# %%
 lesson.done()

@@ -117,7 +117,7 @@ best_margin = margins[np.argmin([F.cross_entropy(minigrad.tensor([[m, 0.0, 0.0]]
 expected = math.log((1 - eps + eps / C) / (eps / C))
 lesson.show("best margin with smoothing (grid), and log((1 - eps + eps/C) / (eps/C))", (round(float(best_margin), 2), round(expected, 3)))
 lesson.check(abs(best_margin - expected) <= 0.1, "with smoothing the best margin is finite: log((1 - eps + eps/C) / (eps/C))")
-figure, ax = plt.subplots(figsize=(6, 3.2))
+figure, ax = plt.subplots(figsize=(6, 3.2), layout="constrained")
 ax.plot(margins, [F.cross_entropy(minigrad.tensor([[m, 0.0, 0.0]], dtype=f64), minigrad.tensor([0])).item() for m in margins], label="plain cross-entropy")
 ax.plot(margins, [F.cross_entropy(minigrad.tensor([[m, 0.0, 0.0]], dtype=f64), minigrad.tensor([0]), label_smoothing=eps).item()
                   for m in margins], label=f"label smoothing {eps}")
@@ -127,4 +127,12 @@ ax.set_ylabel("loss")
 ax.set_title("smoothing makes a huge margin cost, not pay")
 ax.legend()
 lesson.save(figure, "14_label_smoothing.png")
+
+# %% [markdown]
+# ## Practise
+# Log-softmax and cross-entropy, forward and backward:
+#
+#     python -m minigrad.exercises start my_exercises cross_entropy
+
+# %%
 lesson.done()

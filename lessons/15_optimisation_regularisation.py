@@ -76,7 +76,7 @@ final = {name: c[-1] for name, c in curves.items()}
 lesson.check(final["SGD+momentum 0.9"] < final["SGD lr=0.1"], "momentum reaches a lower loss than plain SGD at the same lr")
 lesson.check(final["Adam lr=0.01"] < final["SGD lr=0.1"], "Adam reaches a lower loss than plain SGD")
 lesson.check(final["AdamW lr=0.01 wd=0.1"] < 0.5 * curves["AdamW lr=0.01 wd=0.1"][0], "AdamW trains too (loss more than halved)")
-figure, ax = plt.subplots(figsize=(6, 3.5))
+figure, ax = plt.subplots(figsize=(6, 3.5), layout="constrained")
 for name, curve in curves.items():
     ax.plot(curve, label=name)
 ax.set_xlabel("step (full batch)")
@@ -117,7 +117,7 @@ lesson.show("validation losses", val_losses)
 lesson.show("lr used in each epoch", plateau_lrs)
 lesson.check(plateau_lrs[6] == 0.1 and plateau_lrs[7] == 0.05, "3 epochs without improvement (patience 2) halve the lr")
 lesson.check(plateau_lrs[-1] < plateau_lrs[7], "a second plateau halves it again")
-figure, axes = plt.subplots(1, 2, figsize=(10, 3.2))
+figure, axes = plt.subplots(1, 2, figsize=(10, 3.2), layout="constrained")
 axes[0].plot(warm_lrs)
 axes[0].set_title("LinearWarmupDecay (10 warm-up of 100 steps)")
 axes[0].set_xlabel("batch")
@@ -269,7 +269,7 @@ restored_loss, _ = evaluate(model, val_loader)
 lesson.show("val loss: best epoch, last epoch, restored model", (round(history.val_loss[best - 1], 4), round(history.val_loss[-1], 4), round(restored_loss, 4)))
 lesson.check(abs(restored_loss - history.val_loss[best - 1]) < 1e-5, "the restored model has the best epoch's validation loss")
 lesson.check(restored_loss < history.val_loss[-1], "which is lower than the last epoch's")
-figure, axes = plt.subplots(1, 2, figsize=(10, 3.5))
+figure, axes = plt.subplots(1, 2, figsize=(10, 3.5), layout="constrained")
 for hist, name in ((history_plain, "no dropout"), (history_dropout, "dropout 0.5")):
     line, = axes[0].plot(range(1, len(hist.val_loss) + 1), hist.val_loss, label=f"val, {name}")
     axes[0].plot(range(1, len(hist.train_loss) + 1), hist.train_loss, "--", color=line.get_color(), label=f"train, {name}")
@@ -285,4 +285,12 @@ axes[1].set_xlabel("epoch")
 axes[1].set_title(f"early stopping, patience {patience}")
 axes[1].legend(fontsize=8)
 lesson.save(figure, "15_regularisation.png")
+
+# %% [markdown]
+# ## Practise
+# The update rules and the regulariser of this lesson:
+#
+#     python -m minigrad.exercises start my_exercises sgd_momentum adam dropout
+
+# %%
 lesson.done()

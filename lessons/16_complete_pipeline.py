@@ -286,7 +286,7 @@ for name, pred in (("BoW MLP", bow_pred), ("TextCNN", cnn_pred)):
 lesson.check(abs(scores["BoW MLP", "paired"] - 0.5) < 1e-12, "the bag-of-words MLP gets exactly 50% of the paired sentences")
 lesson.check(scores["BoW MLP", "plain"] > 0.9 and scores["TextCNN", "plain"] > 0.9, "both models handle the plain sentences")
 lesson.check(scores["TextCNN", "paired"] > scores["BoW MLP", "paired"] + 0.3, "the TextCNN clearly beats it on the order-dependent sentences (by more than 30 points)")
-figure, ax = plt.subplots(figsize=(6.5, 3.5))
+figure, ax = plt.subplots(figsize=(6.5, 3.5), layout="constrained")
 groups = ["plain", "negation", "contrast"]
 for offset, name in ((-0.2, "BoW MLP"), (0.2, "TextCNN")):
     ax.bar(np.arange(3) + offset, [scores[name, g] for g in groups], width=0.4, label=name)
@@ -297,4 +297,13 @@ ax.set_ylim(0, 1.05)
 ax.legend(loc="lower left")
 ax.set_title("word order: a bag of words cannot see it, a CNN can")
 lesson.save(figure, "16_bow_vs_cnn.png")
+
+# %% [markdown]
+# ## Practise
+# Every part of the pipeline has its exercise; all of them at once, with a
+# finite-difference checker to test your own:
+#
+#     python -m minigrad.exercises start my_exercises
+
+# %%
 lesson.done()

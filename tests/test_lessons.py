@@ -142,3 +142,17 @@ def test_a_deliberate_mistake_makes_a_check_fail(script, tmp_path):
     copy.write_text(source.replace(old, new), encoding="utf-8")
     result = run(copy, "--quick", "--no-text", "--out", str(tmp_path / "figures"))
     assert result.returncode != 0 and "check FAILED" in result.stdout, result.stdout[-2000:] + result.stderr[-2000:]
+
+
+@pytest.mark.parametrize("script", SCRIPTS, ids=IDS)
+def test_the_exercises_a_lesson_names_exist(script):
+    import re
+
+    from minigrad.exercises.catalog import BY_NAME
+
+    commands = re.findall(r"python -m minigrad\.exercises start (\S+)((?: [a-z_0-9]+)*)", script.read_text(encoding="utf-8"))
+    if not commands:
+        pytest.skip(f"{script.name} names no exercise yet")
+    for _, names in commands:
+        unknown = [name for name in names.split() if name not in BY_NAME]
+        assert not unknown, f"{script.name} names exercises that do not exist: {unknown}; see python -m minigrad.exercises list"
