@@ -137,26 +137,42 @@ lesson.check(minigrad.allclose(max_pool, F.adaptive_max_pool1d(h, 1).squeeze(2))
 lesson.check(minigrad.allclose(avg_pool, F.avg_pool1d(h, T).squeeze(2)), "average = avg_pool1d with a window of the whole length")
 lesson.check(minigrad.equal(kmax[:, :, 0], max_pool), "the first of the k-max values is the max")
 lesson.check(bool((kmax[:, :, :-1] >= kmax[:, :, 1:]).all()), "topk returns them largest first")
-positions = np.sort(h.topk(k, dim=2).indices.numpy(), axis=2)  # the winners' positions, in sentence order
-in_order = h.gather(2, minigrad.tensor(positions))
-lesson.check(np.allclose(np.sort(in_order.numpy(), axis=2)[..., ::-1], kmax.numpy()),
-             "Kalchbrenner's k-max keeps the same values in sentence order (gather at the sorted positions)")
+g = minigrad.randn(N, Fn, T, dtype=f64)  # feature maps without ties (ReLU's zeros tie), so "the k largest" is one set
+positions = np.sort(g.topk(k, dim=2).indices.numpy(), axis=2)  # the winners' positions, in sentence order
+in_order = g.gather(2, minigrad.tensor(positions)).numpy()
+hn = g.numpy()
+# the reference, without topk: walk each feature map left to right and keep the values among its k largest
+reference = np.array([[[v for v in hn[i, f] if v >= np.sort(hn[i, f])[-k]] for f in range(Fn)] for i in range(N)])
+lesson.show(f"a feature map, and its {k}-max in sentence order", (hn[0, 0].round(2), in_order[0, 0].round(2)))
+lesson.check(np.array_equal(in_order, reference),
+             "Kalchbrenner's k-max (gather at the sorted positions) keeps the k largest values in sentence order")
 lesson.check(minigrad.allclose(alpha.sum(dim=1), minigrad.ones(N, dtype=f64)), "the attention weights over positions sum to 1")
 lesson.check(bool((attention_pool <= max_pool + 1e-12).all() and (attention_pool >= h.amin(dim=2) - 1e-12).all()),
              "attention pooling is a weighted average: between the min and the max over time")
 lesson.check(bool((avg_pool <= max_pool).all()), "the average never exceeds the max")
 
 # %% [markdown]
-# ## Step 5: attention between average and max
-# Attention sits between average and max.  With u = 0 every position gets
-# the same weight 1/T: average pooling.  Multiplying the scores by a large
-# number makes the softmax pick one position - the one with the highest
-# score - as hard selection.
+# ## Step 5: average and max as the two limits of attention
+# Attention pooling is a weighted average over positions, so each feature
+# lies between its min and its max over time.  It does not lie between the
+# average and the max: the score u . h_t is one number per position, shared
+# by all filters, so the positions it favours can be ones where a given
+# filter is low, and that filter's pooled value falls below its average.
+#
+# Its two limits are the other poolings.  With u = 0 every score is 0 and the
+# softmax gives every position the weight 1/T: average pooling.  Multiplying
+# the scores by a large number makes the softmax pick one position, the one
+# with the highest score: hard selection, and max pooling for a filter when
+# the score is that filter's own value.
 
 # %%
-lesson.step("Attention between average and max", "u = 0: alpha_t = 1/T (average);  scores * 1000: one-hot alpha (pick one position)")
-uniform = (h * minigrad.full((N, 1, T), 1.0 / T, dtype=f64)).sum(dim=2)
-lesson.check(minigrad.allclose(uniform, avg_pool), "equal weights 1/T give average pooling")
+lesson.step("Average and max as limits of attention", "u = 0: alpha_t = softmax(0)_t = 1/T (average);  scores * 1000: one-hot alpha (pick one position)")
+below = (attention_pool < avg_pool - 1e-12).sum().item()
+lesson.show(f"(sentence, filter) pairs where attention pooling is below the average, of {N * Fn}", below)
+lesson.check(below > 0, "attention pooling can fall below average pooling: it is not 'between average and max'")
+zero_scores = (h * minigrad.zeros(1, Fn, 1, dtype=f64)).sum(dim=1)  # u = 0
+uniform = (h * zero_scores.softmax(dim=1).unsqueeze(1)).sum(dim=2)
+lesson.check(minigrad.allclose(uniform, avg_pool), "with u = 0 the softmax gives every position 1/T: average pooling")
 hard = (scores * 1000).softmax(dim=1)
 picked = h.gather(2, scores.argmax(dim=1).reshape(N, 1, 1).expand(N, Fn, 1)).squeeze(2)
 lesson.check(minigrad.allclose((h * hard.unsqueeze(1)).sum(dim=2), picked, atol=1e-8), "sharp scores pick the feature vector at the best-scoring position")
