@@ -12,6 +12,7 @@
 # by indexing instead of by a V-wide matrix product.
 
 # %%
+import math
 import tempfile
 from pathlib import Path
 
@@ -218,6 +219,52 @@ ax.arrow(0, 0, *(direction / np.linalg.norm(direction) * scale * 0.5), width=0.0
 ax.set_title("2-D word vectors; arrow: the classifier's positive direction")
 ax.legend(loc="lower left", fontsize=7)
 lesson.save(figure, "10_embeddings_2d.png")
+
+# %% [markdown]
+# ## Step 7: freeze first, then unfreeze
+# The tutorial's recipe for pretrained vectors: train with the embedding
+# frozen until the classifier on top has learned to use it, then unfreeze and
+# fine-tune everything.  The reason: at the start the classifier's weights
+# are random, so the gradients it sends into the embedding are noise that
+# drags the pretrained vectors away from what made them useful.  Once the
+# classifier makes sense, its gradients adjust the vectors instead.
+#
+# We take the vectors just learned as the "pretrained" ones, put a fresh
+# random classifier on top, and train the same number of steps two ways.
+
+# %%
+lesson.step("Freeze, then unfreeze", "phase 1: embedding.weight.requires_grad_(False);  phase 2: requires_grad_(True), all parameters")
+pretrained = model.embedding.weight.detach().clone()
+steps, frozen_steps = 40, 20
+
+
+def drift(embedding):
+    return math.sqrt(((embedding.weight.detach() - pretrained) ** 2).sum().item() / (pretrained**2).sum().item())
+
+
+runs = {}
+for recipe in ("fine-tune from the start", "freeze, then unfreeze"):
+    minigrad.manual_seed(10)  # the same fresh classifier for both
+    student = MeanOfVectors(nn.Embedding.from_pretrained(pretrained.clone(), freeze=False, padding_idx=0))
+    optimizer = optim.Adam(student.parameters(), lr=0.05)
+    losses_run, drift_at_unfreeze = [], None
+    for i in range(steps):
+        frozen = recipe == "freeze, then unfreeze" and i < frozen_steps
+        student.embedding.weight.requires_grad_(not frozen)  # a frozen weight gets no .grad, so Adam skips it
+        if i == frozen_steps:
+            drift_at_unfreeze = drift(student.embedding)
+        loss = F.cross_entropy(student(X), y)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+        losses_run.append(loss.item())
+    runs[recipe] = (drift(student.embedding), losses_run, drift_at_unfreeze)
+    lesson.show(f"{recipe:<26} loss after {steps} steps, vectors moved (relative)", (round(losses_run[-1], 4), round(runs[recipe][0], 4)))
+(drift_tuned, losses_tuned, _), (drift_staged, losses_staged, drift_frozen) = runs.values()
+lesson.check(drift_frozen == 0.0, "while frozen, the pretrained vectors do not move at all")
+lesson.check(drift_staged > 0, "after unfreezing they are fine-tuned")
+lesson.check(drift_staged < drift_tuned, "freezing first moves the pretrained vectors less than fine-tuning from the start")
+lesson.check(losses_staged[-1] < losses_staged[frozen_steps - 1], "and unfreezing lowers the loss further than the frozen phase reached")
 
 # %% [markdown]
 # ## Practise
