@@ -127,7 +127,34 @@ def test_step_mode_runs_straight_through_without_a_terminal(tmp_path):
 # One deliberate mistake per lesson: (the exact source snippet, what it becomes).  The lesson, patched in a copy,
 # must stop with "check FAILED": each lesson holds at least one claim that its checks would catch breaking.
 PERTURBATIONS = {
-    "07_backpropagation": ("dz1 = dh * (1 - hn**2)", "dz1 = dh * (1 + hn**2)"),  # the tanh derivative's sign flipped
+    # the hand-derived gradient with its sign flipped
+    "01_logistic_regression": ("by_hand = X.T @ ((X @ w.detach()).sigmoid() - y) / n", "by_hand = X.T @ (y - (X @ w.detach()).sigmoid()) / n"),
+    # the mini-batch gradient scaled by N/(B + 1) instead of N/B: biased
+    "02_sgd": ("(N / B) * gradient(r) for r in rows", "(N / (B + 1)) * gradient(r) for r in rows"),
+    # labels that a line can separate (AND) instead of XOR: the grid of lines must notice
+    "03_perceptron": ("xor_labels = minigrad.tensor([0.0, 1.0, 1.0, 0.0])", "xor_labels = minigrad.tensor([0.0, 0.0, 0.0, 1.0])"),
+    # no nonlinearity between the layers
+    "04_neural_layers": ("deep = (x @ W1.T + b1).tanh() @ W2.T + b2", "deep = (x @ W1.T + b1) @ W2.T + b2"),
+    # a sign slip in the derivative written through the function
+    "05_activations": ("s * (1 - s), atol=1e-12)", "s * (1 + s), atol=1e-12)"),
+    # gradient ascent on the cross-entropy instead of descent
+    "06_softmax_cross_entropy": ("s = s - 1.0 * (s.softmax(dim=0) - P)", "s = s + 1.0 * (s.softmax(dim=0) - P)"),
+    # the tanh derivative's sign flipped
+    "07_backpropagation": ("dz1 = dh * (1 - hn**2)", "dz1 = dh * (1 + hn**2)"),
+    # presence instead of counts
+    "09_bag_of_words_mlp": ('counts = BagOfWords(vocab, mode="count")', 'counts = BagOfWords(vocab, mode="binary")'),
+    # the padding row forgotten
+    "10_embeddings": ("embedding = nn.Embedding(V, D, padding_idx=vocab.pad_index)", "embedding = nn.Embedding(V, D)"),
+    # k-max without putting the positions back in sentence order
+    "11_convolution_over_text": ("positions = np.sort(g.topk(k, dim=2).indices.numpy(), axis=2)", "positions = g.topk(k, dim=2).indices.numpy()"),
+    # the parameter count without the convolutions' biases
+    "12_textcnn": ("sum(k * E_ * F_ + F_ for k in widths)", "sum(k * E_ * F_ for k in widths)"),
+    # label smoothing spread over C - 1 classes instead of C
+    "14_losses": ("smoothed_by_hand = ((1 - eps) * nll + eps / C *", "smoothed_by_hand = ((1 - eps) * nll + eps / (C - 1) *"),
+    # Adam without its bias correction
+    "15_optimisation_regularisation": ("(m / (1 - beta1**t)) / (np.sqrt(v / (1 - beta2**t)) + eps)", "m / (np.sqrt(v) + eps)"),
+    # validation sentences leaking into the training split
+    "16_complete_pipeline": ("np.flatnonzero(part >= 2), np.flatnonzero(part == 1)", "np.flatnonzero(part >= 1), np.flatnonzero(part == 1)"),
 }
 
 
