@@ -37,7 +37,7 @@ import matplotlib
 
 import minigrad
 from minigrad.atomic import atomic_write
-from _text import markdown_cells, render
+from _text import formula_lines, markdown_cells, render
 
 
 def in_notebook():
@@ -114,6 +114,7 @@ class Lesson:
         self._cells = []
         if args.text and self._script is not None:
             self._cells = markdown_cells(self._script.read_text(encoding="utf-8"))
+        self._explained = self.notebook or bool(self._cells)
         minigrad.manual_seed(seed)
         print(f"=== {title} ===")
         self._tell()
@@ -133,7 +134,7 @@ class Lesson:
         until = None if everything else self._caller_line()
         while self._cells and (everything or (until is not None and self._cells[0][0] < until)):
             _, lines = self._cells.pop(0)
-            text = render(lines, skip_heading=self.title)
+            text = render(lines, skip_title=True)
             if text:
                 print("\n" + "\n".join(text))
 
@@ -145,10 +146,12 @@ class Lesson:
             input("  [Enter for the next step] ")
         self._tell()
         self._steps += 1
-        print(f"\n--- step {self._steps}: {heading}")
+        # With the explanations on screen (a terminal run, or a notebook's markdown cells) the text's "Step N"
+        # headings number the steps; the terse run numbers them itself.
+        print(f"\n--- {heading}" if self._explained else f"\n--- step {self._steps}: {heading}")
         if formula:
-            for line in formula.strip("\n").splitlines():
-                print(f"    {line.rstrip()}")
+            for line in formula_lines(formula):
+                print(f"    {line}")
 
     def show(self, label, value):
         """Print a named value; tensors print their values."""

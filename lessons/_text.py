@@ -9,7 +9,7 @@ its shape is printed verbatim:
   anything inside a ``` fence;
 - table rows (``| a | b |``).
 
-Headings print as ``## heading`` (without a "Step N:", which ``step()`` numbers), ``**bold**`` its stars and ````code```` one
+Headings print as ``## heading`` (their "Step N" numbers the steps), ``**bold**`` its stars and ````code```` one
 pair of backticks: plain text, no dependency.
 """
 import re
@@ -41,10 +41,27 @@ def _verbatim(line, fenced):
     return fenced or line.startswith("    ") or line.startswith("\t") or line.lstrip().startswith("|")
 
 
-def render(lines, width=None, skip_heading=None):
+def formula_lines(formula):
+    """A step's formula as lines; a continuation line that starts with "=" is aligned under the first line's "=".
+
+    The first line of a triple-quoted formula has no indentation in the source and the others have the
+    code's, so the alignment the author meant is restored rather than copied.
+    """
+    lines = formula.strip("\n").splitlines()
+    first, rest = lines[0].strip(), textwrap.dedent("\n".join(lines[1:])).splitlines()
+    equals = first.find(" = ")
+    out = [first]
+    for line in rest:
+        if equals > 0 and line.lstrip().startswith("= "):
+            line = " " * (equals + 1) + line.lstrip()
+        out.append(line.rstrip())
+    return out
+
+
+def render(lines, width=None, skip_title=False):
     """The cell's text as terminal lines: paragraphs and list items wrapped to ``width``, formulas kept verbatim.
 
-    ``skip_heading`` drops a heading with that text (the lesson's title, already printed).
+    ``skip_title`` drops level-1 headings (``# Lesson 3: ...``): the lesson prints its title itself.
     """
     if width is None:
         width = min(shutil.get_terminal_size((MAX_WIDTH, 24)).columns, MAX_WIDTH) - 1
@@ -77,9 +94,8 @@ def render(lines, width=None, skip_heading=None):
         heading = re.match(r"#+\s+(.*)", stripped)
         if heading:
             flush()
-            words = re.sub(r"^Step \d+:\s*", "", heading.group(1).strip())  # step() numbers the steps itself
-            if heading.group(1).strip() != skip_heading:
-                out.append("## " + _plain(words))
+            if not (skip_title and re.match(r"#\s", stripped)):
+                out.append("## " + _plain(heading.group(1).strip()))
             continue
         item = re.match(r"(\s*)([-*]|\d+[.)])\s+", line)
         if item:

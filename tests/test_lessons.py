@@ -90,7 +90,8 @@ def test_the_terminal_run_prints_the_explanations_before_the_code_with_formulas_
     # the intro's aligned formula block survives the wrapping, spaces and all
     assert "\n    z1 = x W1^T + b1      (N, H)\n    h  = tanh(z1)         (N, H)\n" in out
     # a markdown cell's prose is on screen, before the step it explains
-    assert out.index("Softmax followed by cross-entropy has the famous gradient") < out.index("--- step 2: dL/dz2")
+    assert out.index("## Step 2: the output layer") < out.index("Softmax followed by cross-entropy has the famous gradient") \
+        < out.index("--- dL/dz2")
     assert max(len(line) for line in out.splitlines() if not line.startswith(" ")) <= 80
     terse = run(LESSONS / "07_backpropagation.py", "--quick", "--no-text", "--out", str(tmp_path)).stdout
     assert "famous gradient" not in terse and "--- step 2: dL/dz2" in terse and "check ok:" in terse
@@ -106,9 +107,21 @@ def test_text_rendering_wraps_prose_and_keeps_lists_formulas_and_tables():
              "#     a  = b + c\n#     bb = d\n#\n# - an item that is long enough\n#   to wrap here\n# | x | y |\n\n# %%\nx = 1\n"
     cells = markdown_cells(source)
     assert [line for line, _ in cells] == [1]
-    lines = render(cells[0][1], width=20, skip_heading="Title")
-    assert lines == ["## the output layer", "one two three four", "five six seven", "",
+    lines = render(cells[0][1], width=20, skip_title=True)
+    assert lines == ["## Step 2: the output layer", "one two three four", "five six seven", "",
                      "    a  = b + c", "    bb = d", "", "- an item that is", "  long enough to", "  wrap here", "| x | y |"]
+
+
+def test_a_multi_line_formula_keeps_its_equals_signs_aligned():
+    sys.path.insert(0, str(LESSONS))
+    try:
+        from _text import formula_lines
+    finally:
+        sys.path.remove(str(LESSONS))
+    formula = """dL/dw = dL/dp * dp/dz
+           = X^T (p - y) / N"""
+    assert formula_lines(formula) == ["dL/dw = dL/dp * dp/dz", "      = X^T (p - y) / N"]
+    assert formula_lines("a = 1;  b = 2") == ["a = 1;  b = 2"]
 
 
 def test_lesson_list_names_every_lesson():
