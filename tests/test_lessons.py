@@ -196,3 +196,19 @@ def test_the_exercises_a_lesson_names_exist(script):
     for _, names in commands:
         unknown = [name for name in names.split() if name not in BY_NAME]
         assert not unknown, f"{script.name} names exercises that do not exist: {unknown}; see python -m minigrad.exercises list"
+
+
+def test_the_course_map_points_at_steps_that_exist_and_covers_every_lesson():
+    import re
+
+    text = (LESSONS / "README.md").read_text(encoding="utf-8")
+    course_map = text[text.index("## From the lecture and the tutorial to the lessons"):text.index("Where the slides slip")]
+    steps = {int(p.name[:2]): {int(n) for n in re.findall(r"^# ## Step (\d+):", p.read_text(encoding="utf-8"), re.M)} for p in SCRIPTS}
+    cited = set()
+    for lesson, first, last in re.findall(r"\b(\d{1,2})\.(\d+)(?:-\d{1,2}\.(\d+))?", course_map):  # "3.5" or "2.1-2.3"
+        lesson, first = int(lesson), int(first)
+        for step in range(first, int(last or first) + 1):
+            assert lesson in steps and step in steps[lesson], f"the map cites {lesson}.{step}, which is no '## Step {step}' of lesson {lesson}"
+            cited.add(lesson)
+    mine = {1, 2, 3, 4, 5, 6, 7, 9, 10, 11, 12, 14, 15, 16}  # lessons added later add their own rows
+    assert mine <= cited, f"lessons missing from the map: {sorted(mine - cited)}"
