@@ -2,6 +2,7 @@
 
 Lessons are found by the glob lessons/NN_*.py, so a new lesson is tested as soon as it exists.
 """
+import importlib
 import os
 import subprocess
 import sys
@@ -24,6 +25,15 @@ def run(script, *args, cwd=None):
                           env=env, cwd=cwd, timeout=300)
 
 
+def from_lessons(name):
+    """Import one of lessons/'s helper modules (the lessons import them by plain name, as here)."""
+    sys.path.insert(0, str(LESSONS))
+    try:
+        return importlib.import_module(name)
+    finally:
+        sys.path.remove(str(LESSONS))
+
+
 def test_lessons_are_numbered_once_each_from_1():
     numbers = [int(p.name[:2]) for p in SCRIPTS]
     assert numbers[0] == 1 and len(set(numbers)) == len(numbers), numbers
@@ -44,11 +54,7 @@ def test_lesson_runs_quick_as_a_notebook_with_its_figures_inline(script, tmp_pat
     pytest.importorskip("jupytext")
     pytest.importorskip("nbclient")
     pytest.importorskip("ipykernel")
-    sys.path.insert(0, str(LESSONS))
-    try:
-        import _notebook
-    finally:
-        sys.path.remove(str(LESSONS))
+    _notebook = from_lessons("_notebook")
     nb = _notebook.notebook(script)
     out = tmp_path / "figures"
     _notebook.execute(nb, cwd=tmp_path, quick=True, out=out, timeout=300)  # raises on the first failing cell
@@ -62,11 +68,7 @@ def test_lesson_runs_quick_as_a_notebook_with_its_figures_inline(script, tmp_pat
 def test_the_notebook_kernel_is_this_python_ignores_argv_and_takes_its_options_from_the_environment(tmp_path):
     pytest.importorskip("nbclient")
     pytest.importorskip("ipykernel")
-    sys.path.insert(0, str(LESSONS))
-    try:
-        import _notebook
-    finally:
-        sys.path.remove(str(LESSONS))
+    _notebook = from_lessons("_notebook")
     import nbformat
 
     nb = nbformat.v4.new_notebook(cells=[
@@ -98,11 +100,7 @@ def test_the_terminal_run_prints_the_explanations_before_the_code_with_formulas_
 
 
 def test_text_rendering_wraps_prose_and_keeps_lists_formulas_and_tables():
-    sys.path.insert(0, str(LESSONS))
-    try:
-        from _text import markdown_cells, render
-    finally:
-        sys.path.remove(str(LESSONS))
+    markdown_cells, render = from_lessons("_text").markdown_cells, from_lessons("_text").render
     source = "# %% [markdown]\n# # Title\n# ## Step 2: the **output** layer\n# one two three four five six seven\n#\n" \
              "#     a  = b + c\n#     bb = d\n#\n# - an item that is long enough\n#   to wrap here\n# | x | y |\n\n# %%\nx = 1\n"
     cells = markdown_cells(source)
@@ -113,11 +111,7 @@ def test_text_rendering_wraps_prose_and_keeps_lists_formulas_and_tables():
 
 
 def test_a_multi_line_formula_keeps_its_equals_signs_aligned():
-    sys.path.insert(0, str(LESSONS))
-    try:
-        from _text import formula_lines
-    finally:
-        sys.path.remove(str(LESSONS))
+    formula_lines = from_lessons("_text").formula_lines
     formula = """dL/dw = dL/dp * dp/dz
            = X^T (p - y) / N"""
     assert formula_lines(formula) == ["dL/dw = dL/dp * dp/dz", "      = X^T (p - y) / N"]
