@@ -99,6 +99,14 @@ def _main_script():
 
 
 class Lesson:
+    """One lesson's run: seeds minigrad's generator with ``seed`` and reads the options.
+
+    Attributes a lesson uses: ``quick`` (bool), ``out`` (Path of the figures folder), ``data`` (the datasets
+    folder or None: --data, else $MINIGRAD_DATA or ../shared/data when they exist, never by default with
+    --quick), ``notebook`` (running in a Jupyter kernel), ``repo`` (the repository root).  ``argv`` replaces
+    the command line (a list of strings), e.g. in a test.
+    """
+
     def __init__(self, title, seed=0, argv=None):
         args = _options(title, argv)
         self.title = title
