@@ -28,6 +28,7 @@ Options (command line, or the environment variable that sets its default):
                 repository when it exists; none with --quick)    MINIGRAD_LESSON_DATA=DIR
 """
 import argparse
+import importlib.util
 import io
 import os
 import sys
@@ -35,8 +36,13 @@ from pathlib import Path
 
 import matplotlib
 
-import minigrad
-from minigrad.atomic import atomic_write
+# A lesson's own cells have no __file__ in a kernel, but this module always has one: the checkout is its parent.
+REPOSITORY = Path(__file__).resolve().parents[1]
+if importlib.util.find_spec("minigrad") is None:
+    sys.path.insert(0, str(REPOSITORY))  # run from a checkout without installing it (e.g. VS Code's "Run Cell")
+
+import minigrad  # noqa: E402
+from minigrad.atomic import atomic_write  # noqa: E402
 from _text import formula_lines, markdown_cells, render
 
 
@@ -52,20 +58,9 @@ if not in_notebook():
 import matplotlib.pyplot as plt  # noqa: E402
 
 
-def repository():
-    """The repository root: the folder above minigrad/ when it is a source checkout, else the working directory's."""
-    root = Path(minigrad.__file__).resolve().parents[1]
-    if (root / "lessons").is_dir():
-        return root
-    for folder in (Path.cwd(), *Path.cwd().parents):
-        if (folder / "lessons" / "_lesson.py").is_file():
-            return folder
-    return Path.cwd()
-
-
 def find_data():
     """The datasets folder: $MINIGRAD_DATA, else ../shared/data beside the repository; None when neither exists."""
-    for folder in (os.environ.get("MINIGRAD_DATA"), repository().parent / "shared" / "data"):
+    for folder in (os.environ.get("MINIGRAD_DATA"), REPOSITORY.parent / "shared" / "data"):
         if folder and Path(folder).is_dir():
             return Path(folder)
     return None
@@ -113,7 +108,7 @@ class Lesson:
         self.notebook = in_notebook()
         self.quick = args.quick
         self.out = Path(args.out)
-        self.repo = repository()
+        self.repo = REPOSITORY
         self.data = args.data if args.data else (None if self.quick else find_data())
         self.pause = args.step and not self.notebook and sys.stdin.isatty()
         self.checks = 0
