@@ -231,6 +231,10 @@ lesson.save(figure, "10_embeddings_2d.png")
 #
 # We take the vectors just learned as the "pretrained" ones, put a fresh
 # random classifier on top, and train the same number of steps two ways.
+# Expect no miracle on the training loss (fine-tuning from the start may even
+# end a little lower): what freezing first protects is the pretrained
+# vectors, and with them what they know about words the training set barely
+# contains.
 
 # %%
 lesson.step("Freeze, then unfreeze", "phase 1: embedding.weight.requires_grad_(False);  phase 2: requires_grad_(True), all parameters")
