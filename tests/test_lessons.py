@@ -118,6 +118,23 @@ def test_a_multi_line_formula_keeps_its_equals_signs_aligned():
     assert formula_lines("a = 1;  b = 2") == ["a = 1;  b = 2"]
 
 
+def test_python_m_lessons_notebooks_writes_one_notebook_per_lesson_from_its_script(tmp_path):
+    pytest.importorskip("jupytext")
+    import json
+
+    result = subprocess.run([sys.executable, "-m", "lessons", "notebooks", str(tmp_path), "3,7"], capture_output=True,
+                            text=True, cwd=ROOT, timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert sorted(p.name for p in tmp_path.glob("*.ipynb")) == ["03_perceptron.ipynb", "07_backpropagation.ipynb"]
+    cells = json.loads((tmp_path / "07_backpropagation.ipynb").read_text(encoding="utf-8"))["cells"]
+    assert "sys.path[:0]" in "".join(cells[0]["source"])  # the setup cell, so that it runs wherever it is saved
+    kinds = [c["cell_type"] for c in cells[1:]]
+    assert kinds.count("markdown") == (LESSONS / "07_backpropagation.py").read_text().count("# %% [markdown]")
+    again = subprocess.run([sys.executable, "-m", "lessons", "notebooks", str(tmp_path), "7"], capture_output=True,
+                           text=True, cwd=ROOT, timeout=120)
+    assert "replaced" in again.stdout  # nothing is overwritten silently
+
+
 def test_lesson_list_names_every_lesson():
     result = subprocess.run([sys.executable, "-m", "lessons"], capture_output=True, text=True, cwd=ROOT)
     assert result.returncode == 0
