@@ -31,6 +31,7 @@ the operation; it is summed down to the input's shape here, in
 operation (as PyTorch does).
 """
 import contextlib
+import itertools
 import threading
 import traceback
 
@@ -38,6 +39,7 @@ from . import backend
 from . import tensor as _tensor
 
 _state = threading.local()
+_sequence = itertools.count()
 
 
 def is_grad_enabled():
@@ -107,6 +109,27 @@ def detect_anomaly():
         yield
     finally:
         _state.anomaly = previous
+
+
+@contextlib.contextmanager
+def trace(names=None):
+    """Record every node that backward visits inside this block (see ``minigrad.tracer``)::
+
+        with minigrad.autograd.trace(names={"w": w}) as t:
+            loss.backward()
+        print(t)
+
+    ``names`` maps a name to a leaf tensor, to label it in the record.  The
+    record changes no gradient; outside the block the engine does no extra work.
+    """
+    from .tracer import Trace
+
+    previous = getattr(_state, "tracer", None)
+    _state.tracer = Trace(names)
+    try:
+        yield _state.tracer
+    finally:
+        _state.tracer = previous
 
 
 def _check_finite(array, what):
@@ -218,6 +241,7 @@ class Function:
             ctx._versions = tuple((a, a._version[0]) for a in args if isinstance(a, Tensor))
             if anomaly:
                 ctx._stack = "".join(traceback.format_stack()[:-2])
+            ctx._seq = next(_sequence)  # its place in the forward pass, for trace()
             result._requires_grad = True
             result.grad_fn = ctx
         return result
