@@ -62,8 +62,8 @@ class Step:
         if self.error:
             lines.append(f"    REFUSED: {self.error}")
         for s in self.sent:
-            note = f"  (summed from {s.raw_shape}: broadcasting)" if tuple(s.raw_shape) != s.shape else ""
-            note += "  + added to the gradient already there (shared)" if s.accumulated else ""
+            note = f"  (summed from broadcast {s.raw_shape})" if tuple(s.raw_shape) != s.shape else ""
+            note += "  (added: shared)" if s.accumulated else ""
             lines.append(f"    sends    -> {s.target}: {describe(s.grad)}{note}")
         return "\n".join(lines)
 
