@@ -159,6 +159,7 @@ class Function:
     # Set only on the nodes whose output tensor has hooks or retains its grad (see Tensor.register_hook).
     _output_hooks = None
     _retained = None
+    _made_by = ()  # (module, sequence number at the call's start) for each module call that returned this node
 
     def __init__(self):
         self._saved = ()

@@ -10,7 +10,7 @@ PyTorch does.
 import difflib
 from collections import namedtuple
 
-from .. import backend, dtypes, hooks
+from .. import autograd, backend, dtypes, hooks
 from ..tensor import Tensor
 
 
@@ -58,9 +58,16 @@ class Module:
         raise NotImplementedError(f"{type(self).__name__} must define forward(self, ...)")
 
     def __call__(self, *args, **kwargs):
+        start = next(autograd._sequence)
         if self._forward_pre_hooks or self._forward_hooks or self._backward_hooks:
-            return hooks.call_module(self, args, kwargs)
-        return self.forward(*args, **kwargs)
+            output = hooks.call_module(self, args, kwargs)
+        else:
+            output = self.forward(*args, **kwargs)
+        if isinstance(output, Tensor) and output.grad_fn is not None:
+            # The operations numbered after `start` up to this output were this call's: plot_graph's collapse="module".
+            node = output.grad_fn
+            node._made_by = (*node._made_by, (self, start))
+        return output
 
     # ------------------------------------------------------------- hooks
     def register_forward_pre_hook(self, hook, *, prepend=False, with_kwargs=False):
