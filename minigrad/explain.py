@@ -79,7 +79,7 @@ def _run(model, ids, replace):
     training = model.training
     model.eval()  # no dropout: the attribution is of the model as it predicts
     try:
-        with first_embedding(model).register_forward_hook(hook), autograd.enable_grad():
+        with first_embedding(model).register_forward_hook(hook):
             logits = model(ids)
     finally:
         model.train(training)
@@ -103,6 +103,7 @@ def _target(logits, target):
     return int(target)
 
 
+@autograd.enable_grad()  # also inside no_grad(): the attribution *is* a backward pass
 def gradient_x_input(model, ids, target=None):
     """a_t = e_t . df/de_t for each token (``target``: the class, default the predicted one)."""
     logits, leaf, vectors = _run(model, _ids(ids), lambda e: e)
@@ -112,6 +113,7 @@ def gradient_x_input(model, ids, target=None):
     return Attribution(scores.numpy(), target, logits[0, target].item(), "gradient_x_input")
 
 
+@autograd.enable_grad()
 def integrated_gradients(model, ids, target=None, steps=50, baseline_id=None):
     """Integrated gradients from the all-``<pad>`` sentence (``baseline_id``: default the padding index)."""
     if not isinstance(steps, int) or steps < 1:
