@@ -169,6 +169,6 @@ def explain_sentences(model, vocab, sentences, label_names, stream, min_len=1, s
         shown = [t if t in vocab else f"{t} (unknown)" for t in tokens]
         print(f"{label_names[result.target]}\t{sentence}", file=stream)
         print(format_attribution(shown, result.scores[:len(tokens)], color), file=stream)
-        print(f"  integrated gradients, {steps} steps from the all-<pad> sentence: the scores sum to "
-              f"{result.scores.sum():+.4f}, the logit rose by {result.logit - result.baseline_logit:+.4f} "
-              f"(gap {result.completeness_error:.1e})", file=stream)
+        print(f"  integrated gradients, {steps} steps from <pad>: scores sum to {result.scores.sum():+.4f}, "
+              f"logit rose by {result.logit - result.baseline_logit:+.4f} (gap {result.completeness_error:.1e})",
+              file=stream)

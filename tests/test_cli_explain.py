@@ -33,7 +33,7 @@ def test_predict_explain_prints_each_word_with_its_score_and_the_completeness_ch
     assert all(rows), lines[1:5]
     assert [row.group(1) for row in rows] == ["not", "good", "at", "all"]
     assert "\x1b[" not in done.stdout  # a pipe is not a terminal: no colour
-    assert lines[5].startswith("  integrated gradients, 50 steps") and "the scores sum to" in lines[5]
+    assert lines[5].startswith("  integrated gradients, 50 steps") and "scores sum to" in lines[5]
 
 
 class _Terminal(io.StringIO):
