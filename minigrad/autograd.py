@@ -352,7 +352,8 @@ def run_backward(root, grad_root, retain_graph=False, inputs=None):
             entry[1] = entry[1] + grad
 
     if root.grad_fn is None:
-        add_leaf(root, grad_root)
+        if wanted is None or root in wanted:
+            add_leaf(root, grad_root)
         order = []
     else:
         order = _topological_order(root.grad_fn)

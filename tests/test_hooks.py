@@ -252,3 +252,21 @@ def test_a_call_with_two_tensor_inputs_that_require_grad_is_refused_with_a_way_o
     m.register_full_backward_hook(lambda *a: None)
     with pytest.raises(RuntimeError, match="Add was called with 2 tensors.*register_hook"):
         m(t64([1.0]), t64([2.0]))
+
+
+def test_a_backward_hook_on_a_sequential_sees_the_whole_container_and_the_gates_pass_gradcheck():
+    minigrad.manual_seed(0)
+    seq = nn.Sequential(nn.Linear(3, 4), nn.Tanh(), nn.Linear(4, 2)).double()
+    seen = []
+    seq.register_full_backward_hook(lambda m, gi, go: seen.append((gi[0].numpy().copy(), go[0].numpy().copy())))
+    x = t64(np.random.default_rng(0).normal(size=(2, 3)))
+    (seq(x) * t64([[1.0, -2.0]], grad=False)).sum().backward()
+    np.testing.assert_array_equal(seen[0][1], [[1.0, -2.0], [1.0, -2.0]])  # dL/d(output of the Sequential)
+    np.testing.assert_array_equal(seen[0][0], x.grad.numpy())               # dL/d(its input)
+    assert minigrad.gradcheck(lambda inp: seq(inp), (t64(np.ones((2, 3))),))
+
+
+def test_autograd_grad_of_a_leaf_output_with_respect_to_another_tensor_is_zero():
+    x, other = t64([1.0]), t64([2.0])
+    (g,) = autograd.grad(x, [other])  # x is its own graph: a leaf
+    assert g.item() == 0.0
