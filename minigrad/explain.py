@@ -30,7 +30,7 @@ from dataclasses import dataclass
 import numpy
 
 from . import autograd, nn
-from .creation import linspace, tensor
+from .creation import tensor
 
 
 @dataclass
@@ -88,11 +88,11 @@ def _run(model, ids, replace):
     return logits, seen["leaf"], seen["vectors"]
 
 
-def _ids(ids):
+def _ids(ids, model):
     array = numpy.asarray(ids.tolist() if hasattr(ids, "tolist") else ids, dtype=numpy.int64)
     if array.ndim != 1 or array.size == 0:
         raise ValueError(f"explain: expected one sentence as a non-empty list of token ids, got shape {array.shape}")
-    return tensor(array[None])
+    return tensor(array[None], device=first_embedding(model).weight.device)
 
 
 def _target(logits, target):
@@ -106,7 +106,7 @@ def _target(logits, target):
 @autograd.enable_grad()  # also inside no_grad(): the attribution *is* a backward pass
 def gradient_x_input(model, ids, target=None):
     """a_t = e_t . df/de_t for each token (``target``: the class, default the predicted one)."""
-    logits, leaf, vectors = _run(model, _ids(ids), lambda e: e)
+    logits, leaf, vectors = _run(model, _ids(ids, model), lambda e: e)
     target = _target(logits, target)
     (grad,) = autograd.grad(logits[0, target], [leaf])
     scores = (vectors * grad).sum(dim=-1)[0]
@@ -121,16 +121,21 @@ def integrated_gradients(model, ids, target=None, steps=50, baseline_id=None):
     embedding = first_embedding(model)
     if baseline_id is None:
         baseline_id = embedding.padding_idx if embedding.padding_idx is not None else 0
-    sentence = _ids(ids)
+    if not 0 <= int(baseline_id) < embedding.num_embeddings:
+        raise ValueError(f"integrated_gradients: baseline_id {baseline_id} is not a row of the embedding "
+                         f"(0 to {embedding.num_embeddings - 1}); pass the <pad> id, vocab.pad_index")
+    sentence = _ids(ids, model)
     batch = sentence.expand(steps + 1, sentence.shape[1])  # row k: alpha_k = k / steps
     baseline = embedding.weight.detach()[baseline_id]     # b, one vector (D,)
-    alpha = linspace(0.0, 1.0, steps + 1, dtype=embedding.weight.dtype).reshape(steps + 1, 1, 1)
+    alpha = tensor(numpy.linspace(0.0, 1.0, steps + 1), dtype=embedding.weight.dtype, device=embedding.weight.device)
+    alpha = alpha.reshape(steps + 1, 1, 1)
     logits, leaf, vectors = _run(model, batch, lambda e: baseline + alpha * (e - baseline))
     target = _target(logits, target)
     (grad,) = autograd.grad(logits[:, target].sum(), [leaf])  # rows are independent: one backward for all
     weights = numpy.full(steps + 1, 1.0 / steps)
     weights[[0, -1]] /= 2  # the trapezoid rule
-    mean_grad = (grad * tensor(weights, dtype=grad.dtype).reshape(steps + 1, 1, 1)).sum(dim=0)
+    weights = tensor(weights, dtype=grad.dtype, device=grad.device).reshape(steps + 1, 1, 1)
+    mean_grad = (grad * weights).sum(dim=0)
     scores = ((vectors[0] - baseline) * mean_grad).sum(dim=-1)
     return Attribution(scores.numpy(), target, logits[-1, target].item(), "integrated_gradients",
                        logits[0, target].item(), steps)

@@ -111,6 +111,8 @@ def test_bad_requests_are_refused_with_what_to_do(linear):
         gradient_x_input(linear, [1, 2], target=5)
     with pytest.raises(ValueError, match="steps must be a positive int"):
         integrated_gradients(linear, [1, 2], steps=0)
+    with pytest.raises(ValueError, match="baseline_id 99 is not a row of the embedding"):
+        integrated_gradients(linear, [1, 2], baseline_id=99)
     with pytest.raises(ValueError, match="non-empty list of token ids"):
         gradient_x_input(linear, [])
     with pytest.raises(ValueError, match="only integrated gradients promises completeness"):
