@@ -127,7 +127,10 @@ lesson.check(abs(removed[top]) > abs(removed[least]),
 
 # %% [markdown]
 # ## Step 4: negation, contrast and a mistake
-# Blue words pushed towards the predicted class, red ones against it.
+# Blue words pushed towards the predicted class, red ones against it.  The
+# predictions need not be right: a small TextCNN trained for a few epochs
+# on MR often misses a negation, and the scores show which words it leaned
+# on instead (a strong "good" outweighing "not").
 
 # %%
 lesson.step("Three sentences", "each word coloured by its integrated-gradients score")
