@@ -93,10 +93,14 @@ def _gate(tensor, on_grad):
 
 
 def _tensors_in(output):
+    """The tensors a module returned: the output itself, or those in a tuple or list."""
     from .tensor import Tensor
 
-    return [output] if isinstance(output, Tensor) else [t for t in output if isinstance(t, Tensor)] \
-        if isinstance(output, (tuple, list)) else []
+    if isinstance(output, Tensor):
+        return [output]
+    if isinstance(output, (tuple, list)):
+        return [t for t in output if isinstance(t, Tensor)]
+    return []
 
 
 def _setup_backward_hooks(module, args, hooks):
@@ -134,6 +138,9 @@ def _setup_backward_hooks(module, args, hooks):
         grad_input = [None] * len(args)
         grad_input[index] = _wrap(grad)
         replaced = call_hooks(grad_input)[index]
+        if replaced is not None and not isinstance(replaced, Tensor):
+            raise TypeError(f"a full backward hook on {name} put {type(replaced).__name__} in grad_input; "
+                            "each entry must be a Tensor (or None to keep the gradient)")
         return grad if replaced is None else replaced._data
 
     args = tuple(_gate(a, on_input_grad) if i in wanted else a for i, a in enumerate(args))
