@@ -312,6 +312,15 @@ def cmd_predict(args):
         if not sentence.strip():
             raise UsageError(f"sentence {i} is empty; give some text to classify")
     model, vocab, config = load_run(args.run)
+    if args.explain:
+        from minigrad.explain import explain_sentences
+
+        try:
+            explain_sentences(model, vocab, sentences, config["label_names"], sys.stdout,
+                              min_len=max(config.get("kernel_sizes") or [1]))
+        except ValueError as err:
+            raise UsageError(str(err)) from None
+        return 0
     loader = make_loader(config, vocab, sentences, [0] * len(sentences), 256, shuffle=False)
     probs = predict_labels(model, loader, probabilities=True)
     for sentence, p in zip(sentences, probs):
@@ -391,6 +400,8 @@ def build_parser():
 
     predict = commands.add_parser("predict", help="classify sentences given as arguments or on stdin")
     predict.add_argument("--run", required=True, help="a folder written by `train`")
+    predict.add_argument("--explain", action="store_true",
+                         help="show how much each word pushed towards the predicted class (integrated gradients)")
     predict.add_argument("sentences", nargs="*")
     predict.set_defaults(handler=cmd_predict)
 

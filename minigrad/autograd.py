@@ -31,6 +31,7 @@ the operation; it is summed down to the input's shape here, in
 operation (as PyTorch does).
 """
 import contextlib
+import itertools
 import threading
 import traceback
 
@@ -38,6 +39,7 @@ from . import backend
 from . import tensor as _tensor
 
 _state = threading.local()
+_sequence = itertools.count()
 
 
 def is_grad_enabled():
@@ -109,6 +111,27 @@ def detect_anomaly():
         _state.anomaly = previous
 
 
+@contextlib.contextmanager
+def trace(names=None):
+    """Record every node that backward visits inside this block (see ``minigrad.tracer``)::
+
+        with minigrad.autograd.trace(names={"w": w}) as t:
+            loss.backward()
+        print(t)
+
+    ``names`` maps a name to a leaf tensor, to label it in the record.  The
+    record changes no gradient; outside the block the engine does no extra work.
+    """
+    from .tracer import Trace
+
+    previous = getattr(_state, "tracer", None)
+    _state.tracer = Trace(names)
+    try:
+        yield _state.tracer
+    finally:
+        _state.tracer = previous
+
+
 def _check_finite(array, what):
     xp = backend.get_array_module(array)
     if array.dtype.kind == "f" and not bool(xp.isfinite(array).all()):
@@ -132,6 +155,11 @@ class Function:
       devices otherwise);
     - any other attribute (``ctx.axis = 1``) may hold small values.
     """
+
+    # Set only on the nodes whose output tensor has hooks or retains its grad (see Tensor.register_hook).
+    _output_hooks = None
+    _retained = None
+    _made_by = ()  # (module, sequence number at the call's start) for each module call that returned this node
 
     def __init__(self):
         self._saved = ()
@@ -214,6 +242,7 @@ class Function:
             ctx._versions = tuple((a, a._version[0]) for a in args if isinstance(a, Tensor))
             if anomaly:
                 ctx._stack = "".join(traceback.format_stack()[:-2])
+            ctx._seq = next(_sequence)  # its place in the forward pass, for trace()
             result._requires_grad = True
             result.grad_fn = ctx
         return result
@@ -302,42 +331,59 @@ def run_backward(root, grad_root, retain_graph=False, inputs=None):
     ``.grad`` (what ``Tensor.backward`` does).  With ``inputs`` (a list of
     tensors), their gradients are returned instead and no ``.grad`` changes
     (what ``minigrad.autograd.grad`` does).
+
+    A node's gradient is complete when it is taken from ``pending``: every
+    node that uses its output came earlier in the reverse topological order
+    and has added its share.  That is when the output tensor's hooks run
+    and ``retain_grad`` keeps it.  A leaf's shares are summed the same way
+    and delivered at the end, hooks first, then into ``.grad``.
     """
-    wanted = None if inputs is None else {id(t): i for i, t in enumerate(inputs)}
+    wanted = None if inputs is None else {(t.grad_fn or t): i for i, t in enumerate(inputs)}
     found = [None] * (0 if inputs is None else len(inputs))
     anomaly = is_anomaly_enabled()
+    tracer = getattr(_state, "tracer", None)
+    leaves = {}  # id -> [leaf, summed gradient], in order of first arrival
 
-    def deliver(tensor, grad):
-        if wanted is not None and id(tensor) in wanted:
-            slot = wanted[id(tensor)]
-            found[slot] = grad if found[slot] is None else found[slot] + grad
-        elif wanted is None and (tensor.grad_fn is None or tensor._retains_grad):
-            tensor._accumulate_grad(grad)
+    def add_leaf(leaf, grad):
+        entry = leaves.get(id(leaf))
+        if entry is None:
+            leaves[id(leaf)] = [leaf, grad]
+        else:
+            entry[1] = entry[1] + grad
 
     if root.grad_fn is None:
-        deliver(root, grad_root)
-        return found
+        if wanted is None or root in wanted:
+            add_leaf(root, grad_root)
+        order = []
+    else:
+        order = _topological_order(root.grad_fn)
+        if tracer is not None:
+            tracer._begin(root, order)
     pending = {root.grad_fn: grad_root}
-    if root._retains_grad or (wanted is not None and id(root) in wanted):
-        deliver(root, grad_root)
-    for node in reversed(_topological_order(root.grad_fn)):
+    for node in reversed(order):
         grad_output = pending.pop(node, None)
         if grad_output is None:
             continue
+        grad_output = _output_complete(node, grad_output, wanted, found)
         for inp, version in node._versions:
             if inp._version[0] != version:
-                raise RuntimeError(
+                message = (
                     f"{node.name()}: an input of shape {inp.shape} was modified in place after this operation "
                     "used it, so its saved value is stale. Modify a copy instead (t.clone()), or do the "
                     "in-place change before the forward pass."
                 )
+                if tracer is not None:
+                    tracer._refused(node, grad_output, message)
+                raise RuntimeError(message)
         grads = _normalise_grads(node, node.backward(node, grad_output))
         if not retain_graph:
             node._saved = ()
             node._freed = True
+        sent = []
         for index, (inp, grad) in enumerate(zip(node.inputs, grads)):
             if inp is None or grad is None:
                 continue
+            raw_shape = getattr(grad, "shape", ())
             grad = _fit_to_input(node, index, grad, inp)
             if anomaly:
                 try:
@@ -345,11 +391,38 @@ def run_backward(root, grad_root, retain_graph=False, inputs=None):
                 except FloatingPointError as err:
                     where = getattr(node, "_stack", "")
                     raise FloatingPointError(f"{err} The forward call was made here:\n{where}") from None
-            deliver(inp, grad)
-            if inp.grad_fn is not None:
+            if tracer is not None:
+                sent.append((index, inp, raw_shape, grad))
+            if inp.grad_fn is None:
+                if wanted is None or inp in wanted:
+                    add_leaf(inp, grad)
+            else:
                 previous = pending.get(inp.grad_fn)
                 pending[inp.grad_fn] = grad if previous is None else previous + grad
+        if tracer is not None:
+            tracer._record(node, grad_output, sent)
+    for leaf, grad in leaves.values():
+        if leaf._hooks:
+            grad = hooks.run_tensor_hooks(leaf._hooks, grad, f"a leaf of shape {leaf.shape}")
+        if wanted is None:
+            leaf._accumulate_grad(grad)
+        else:
+            found[wanted[leaf]] = grad
+        if tracer is not None:
+            tracer._leaf(leaf, grad)
     return found
+
+
+def _output_complete(node, grad, wanted, found):
+    """The full dL/d(output of ``node``) has arrived: run its tensor's hooks, then keep it if asked."""
+    if node._output_hooks:
+        grad = hooks.run_tensor_hooks(node._output_hooks, grad, f"the output of {node.name()}")
+    retained = node._retained and node._retained()
+    if retained is not None and retained.grad_fn is node:
+        retained._accumulate_grad(grad)
+    if wanted is not None and node in wanted:
+        found[wanted[node]] = grad
+    return grad
 
 
 def grad(outputs, inputs, grad_outputs=None, retain_graph=False):
@@ -376,3 +449,6 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=False):
         result.append(Tensor._from_array(g))
     return result[0] if single else tuple(result)
 
+
+# Imported last: hooks.py builds its gate on Function, defined above.
+from . import hooks  # noqa: E402

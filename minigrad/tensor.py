@@ -13,7 +13,9 @@ A Tensor holds
 The operations themselves live in ``minigrad/ops``; the methods below only
 hand over to them, so ``x.tanh()`` and ``minigrad.tanh(x)`` are one thing.
 """
-from . import autograd, backend, dtypes
+import weakref
+
+from . import autograd, backend, dtypes, hooks
 from .errors import ShapeError
 from .ops import activation, compare, elementwise, linalg, reduce
 from .ops import shape as shape_ops
@@ -27,7 +29,8 @@ class Tensor:
     ``minigrad.tensor(data)``.
     """
 
-    __slots__ = ("_data", "_requires_grad", "grad", "grad_fn", "_retains_grad", "_version", "__weakref__")
+    __slots__ = ("_data", "_requires_grad", "grad", "grad_fn", "_retains_grad", "_version", "_hooks",
+                 "__weakref__")
     # Make NumPy hand `array * tensor` to Tensor.__rmul__ instead of looping over the tensor.
     __array_ufunc__ = None
 
@@ -42,6 +45,7 @@ class Tensor:
         self.grad_fn = None
         self._retains_grad = False
         self._version = [0]
+        self._hooks = None
         if requires_grad:
             self.requires_grad = True
 
@@ -55,6 +59,7 @@ class Tensor:
         t.grad_fn = None
         t._retains_grad = False
         t._version = [0]
+        t._hooks = None
         return t
 
     # ----------------------------------------------------------- attributes
@@ -279,10 +284,43 @@ class Tensor:
             self.grad._data = self.grad._data + grad
 
     def retain_grad(self):
-        """Keep ``.grad`` on this non-leaf tensor too after backward."""
-        if self.grad_fn is not None:
+        """Keep ``.grad`` on this non-leaf tensor too after backward (a no-op on a leaf, which keeps it anyway).
+
+        The kept gradient is the total over every use of the tensor, after
+        its hooks: as in PyTorch, retaining always comes last.
+        """
+        if self.grad_fn is not None and not self._retains_grad:
             self._retains_grad = True
+            self.grad_fn._retained = weakref.ref(self)
         return self
+
+    @property
+    def retains_grad(self):
+        return self._retains_grad
+
+    def register_hook(self, hook):
+        """Call ``hook(grad)`` whenever dL/d(this tensor) has been computed; return a handle to remove it.
+
+        ``grad`` is the total over every use of the tensor (one call per
+        backward, not one per path).  If ``hook`` returns a tensor, that
+        tensor replaces the gradient: it is what flows on, what the next hook
+        sees, what ``retain_grad`` keeps and - on a leaf, whose hooks run
+        before accumulation - what is added into ``.grad``::
+
+            h = x.register_hook(lambda g: g.clamp(-1, 1))   # clip this gradient
+            loss.backward()
+            h.remove()
+
+        Hooks also run for ``minigrad.autograd.grad``.
+        """
+        if not self._requires_grad:
+            raise RuntimeError("register_hook: cannot register a hook on a tensor that doesn't require gradient; "
+                               "create it with requires_grad=True (or hook a tensor computed from one)")
+        if self._hooks is None:
+            self._hooks = {}
+            if self.grad_fn is not None:
+                self.grad_fn._output_hooks = self._hooks  # the engine meets the node, not the tensor
+        return hooks.add(self._hooks, hook)
 
     def detach(self):
         """The same values, cut from the graph: a new leaf sharing memory."""

@@ -165,6 +165,8 @@ PERTURBATIONS = {
     "06_softmax_cross_entropy": ("s = s - 1.0 * (s.softmax(dim=0) - P)", "s = s + 1.0 * (s.softmax(dim=0) - P)"),
     # the tanh derivative's sign flipped
     "07_backpropagation": ("dz1 = dh * (1 - hn**2)", "dz1 = dh * (1 + hn**2)"),
+    # the tanh derivative's sign flipped in the hand derivation the tracer is checked against
+    "08_watching_backward": ("dz1 = dh * (1 - hn**2)", "dz1 = dh * (1 + hn**2)"),
     # presence instead of counts
     "09_bag_of_words_mlp": ('counts = BagOfWords(vocab, mode="count")', 'counts = BagOfWords(vocab, mode="binary")'),
     # the padding row forgotten
@@ -173,6 +175,8 @@ PERTURBATIONS = {
     "11_convolution_over_text": ("positions = np.sort(g.topk(k, dim=2).indices.numpy(), axis=2)", "positions = g.topk(k, dim=2).indices.numpy()"),
     # the parameter count without the convolutions' biases
     "12_textcnn": ("sum(k * E_ * F_ + F_ for k in widths)", "sum(k * E_ * F_ for k in widths)"),
+    # "removing" a word that leaves the sentence as it was: the top-ranked word must then move the logit no more
+    "13_which_words_decided": ("ids[:t] + [vocab.pad_index] + ids[t + 1:]", "ids[:t] + [ids[t]] + ids[t + 1:]"),
     # label smoothing spread over C - 1 classes instead of C
     "14_losses": ("smoothed_by_hand = ((1 - eps) * nll + eps / C *", "smoothed_by_hand = ((1 - eps) * nll + eps / (C - 1) *"),
     # Adam without its bias correction

@@ -104,7 +104,7 @@ def test_graph_shows_gradient_norms_after_backward(tmp_path):
     fig = plot.plot_graph(loss, names={"w": w})
     labels = [t.get_text() for t in _boxes(fig)]
     norm = np.linalg.norm(w.grad.numpy())
-    assert f"w\n(3, 2)\n|grad| = {norm:.3g}" in labels
+    assert any(label.startswith(f"w\n(3, 2)\n|grad| = {norm:.3g}\n[") for label in labels)  # six values: shown
     assert any(label.startswith("leaf\n(4, 3)\n|grad|") for label in labels)  # x, unnamed
 
 
@@ -132,3 +132,65 @@ def test_graph_of_a_leaf_and_of_a_huge_graph():
         plot.plot_graph(y, max_nodes=10)
     with pytest.raises(TypeError, match="Tensor"):
         plot.plot_graph(np.ones(3))
+
+
+# ---------------------------------------------- the graph with its gradients
+def _shared_graph():
+    """h = x * w is used three times: loss = sum(h * h + h)."""
+    x = minigrad.tensor([1.0, 2.0], requires_grad=True)
+    w = minigrad.tensor([3.0, -1.0], requires_grad=True)
+    h = x * w
+    return x, w, (h * h + h).sum()
+
+
+def test_graph_drawn_before_backward_says_so_instead_of_showing_zeros():
+    x, w, loss = _shared_graph()
+    fig = plot.plot_graph(loss, names={"x": x, "w": w})
+    assert "before backward()" in fig._suptitle.get_text()
+    assert not any("|g" in t.get_text() or "#" in t.get_text() for t in _boxes(fig))
+
+
+def test_graph_after_a_traced_backward_numbers_nodes_in_backward_order_with_their_gradients(tmp_path):
+    x, w, loss = _shared_graph()
+    with minigrad.autograd.trace() as trace:
+        loss.backward()
+    fig = plot.plot_graph(loss, tmp_path / "g.png", names={"x": x, "w": w}, trace=trace)
+    assert min(_png(tmp_path / "g.png")) > 100
+    boxes = {t.get_text().split("\n")[0]: t for t in _boxes(fig)}
+    assert sorted(boxes) == ["#1 SumBackward", "#2 AddBackward", "#3 MulBackward", "#4 MulBackward", "w", "x"]
+    # h: dL/dh = h + h + 1 = [7, -3], the sum of three paths (both factors of h * h, and the + h)
+    shared = boxes["#4 MulBackward"]
+    assert shared.get_text() == "#4 MulBackward\n(2,)\n|g| = 7.62\n[7, -3]\nsum of 3 paths"
+    assert shared.get_bbox_patch().get_edgecolor()[:3] != boxes["#1 SumBackward"].get_bbox_patch().get_edgecolor()[:3]
+    assert boxes["x"].get_text() == "x\n(2,)\n|grad| = 21.2\n[21, 3]"  # dL/dx = (2h + 1) * w
+    assert fig._suptitle is None
+
+
+def test_graph_collapsed_by_module_draws_one_box_per_layer_call():
+    from minigrad.models import TextCNN
+
+    minigrad.manual_seed(0)
+    model = TextCNN(20, 2, embed_dim=4, num_filters=3, kernel_sizes=(2, 3))
+    loss = model(minigrad.tensor([[2, 3, 4, 5]])).sum()
+    full = plot.plot_graph(loss, model=model)
+    collapsed = plot.plot_graph(loss, collapse="module", model=model)
+    labels = [t.get_text().split("\n")[0] for t in _boxes(collapsed)]
+    for name in ["embedding (Embedding)", "convs.0 (Conv1d)", "convs.1 (Conv1d)", "dropout (Dropout)", "fc (Linear)"]:
+        assert name in labels
+    assert not any(label in ("convs.0.weight", "fc.bias") for label in labels)  # parameters sit inside their box
+    assert len(_boxes(collapsed)) < len(_boxes(full)) - 5
+    with pytest.raises(ValueError, match="needs the model"):
+        plot.plot_graph(loss, collapse="module")
+
+
+# ------------------------------------------------------------ attributions
+def test_attribution_colours_each_word_on_a_symmetric_diverging_scale(tmp_path):
+    fig = plot.plot_attribution(["not", "good", "at", "all"], [-2.0, 1.0, 0.0, 0.5], tmp_path / "a.png")
+    assert min(_png(tmp_path / "a.png")) > 50
+    words = {t.get_text(): t.get_bbox_patch().get_facecolor() for t in fig.axes[0].texts}
+    assert list(words) == ["not", "good", "at", "all"]
+    red, blue = words["not"], words["good"]
+    assert red[0] > red[2] and blue[2] > blue[0]  # against: red; towards: blue
+    assert min(words["at"][:3]) > 0.9  # zero is (nearly) white
+    with pytest.raises(ValueError, match="3 tokens need as many scores"):
+        plot.plot_attribution(["a", "b", "c"], [1.0])

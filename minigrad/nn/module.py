@@ -10,7 +10,7 @@ PyTorch does.
 import difflib
 from collections import namedtuple
 
-from .. import backend, dtypes
+from .. import autograd, backend, dtypes, hooks
 from ..tensor import Tensor
 
 
@@ -51,12 +51,56 @@ class Module:
         object.__setattr__(self, "_non_persistent", set())
         object.__setattr__(self, "_modules", {})
         object.__setattr__(self, "training", True)
+        for registry in ("_forward_pre_hooks", "_forward_hooks", "_backward_hooks"):
+            object.__setattr__(self, registry, {})
 
     def forward(self, *args, **kwargs):
         raise NotImplementedError(f"{type(self).__name__} must define forward(self, ...)")
 
     def __call__(self, *args, **kwargs):
-        return self.forward(*args, **kwargs)
+        start = next(autograd._sequence)
+        if self._forward_pre_hooks or self._forward_hooks or self._backward_hooks:
+            output = hooks.call_module(self, args, kwargs)
+        else:
+            output = self.forward(*args, **kwargs)
+        if isinstance(output, Tensor) and output.grad_fn is not None:
+            # The operations numbered after `start` up to this output were this call's: plot_graph's collapse="module".
+            node = output.grad_fn
+            node._made_by = (*node._made_by, (self, start))
+        return output
+
+    # ------------------------------------------------------------- hooks
+    def register_forward_pre_hook(self, hook, *, prepend=False, with_kwargs=False):
+        """Call ``hook(module, args)`` before each ``forward``; a non-None return replaces ``args``.
+
+        A return that is not a tuple is taken as the one argument.  With
+        ``with_kwargs=True`` the hook is ``hook(module, args, kwargs)`` and may
+        return ``(args, kwargs)``.  Returns a handle: ``handle.remove()``.
+        """
+        return hooks.add(self._forward_pre_hooks, hook, prepend, with_kwargs=with_kwargs)
+
+    def register_forward_hook(self, hook, *, prepend=False, with_kwargs=False):
+        """Call ``hook(module, args, output)`` after each ``forward``; a non-None return replaces the output.
+
+        With ``with_kwargs=True`` the hook is ``hook(module, args, kwargs, output)``.
+        Returns a handle: ``handle.remove()``.
+        """
+        return hooks.add(self._forward_hooks, hook, prepend, with_kwargs=with_kwargs)
+
+    def register_full_backward_hook(self, hook, prepend=False):
+        """Call ``hook(module, grad_input, grad_output)`` when the gradients of a call's inputs are known.
+
+        ``grad_input`` has one entry per positional argument (None where it
+        is not a tensor that requires grad), ``grad_output`` one per output
+        tensor; a non-None return (a tuple like ``grad_input``) replaces
+        ``grad_input``.  If no input requires grad (a first layer fed with
+        data), the hook fires with ``grad_input = (None, ...)`` as soon as
+        ``grad_output`` is known.  A module used twice fires once per call.
+        minigrad differs from PyTorch in one case: a call with several
+        tensors that require grad raises an error (hook those tensors with
+        ``register_hook``).  Returns a handle: ``handle.remove()``.
+        """
+        return hooks.add(self._backward_hooks, hook, prepend)
 
     # ------------------------------------------------------ registration
     def __setattr__(self, name, value):
