@@ -1,7 +1,7 @@
 """Exercise adam: One step of Adam."""
 import numpy as np
 
-from .kit import function_checks
+from .kit import Plan, check, expect_step
 
 NAME = "adam"
 TITLE = "One step of Adam"
@@ -34,7 +34,33 @@ Graded
     and without weight decay, and with an eps large enough to matter.
 '''
 
-DERIVE = r'''TODO'''
+DERIVE = r'''Exercise adam: one step of Adam (Kingma and Ba, 2015; PyTorch's update rule).
+
+Task
+    Complete ``adam_step``, which takes NumPy arrays and returns the new
+    parameter and the two new moment estimates.  ``t`` counts the steps
+    from 1 (the first call has t = 1).  The rule ``optim.Adam`` applies:
+
+        g     = grad + weight_decay * param        (L2 penalty, when weight_decay > 0)
+        m     = beta1 * m + (1 - beta1) * g        (first moment: running mean of g)
+        v     = beta2 * v + (1 - beta2) * g^2      (second moment: running mean of g^2)
+        m_hat = m / (1 - beta1^t)                  (bias corrections)
+        v_hat = v / (1 - beta2^t)
+        param = param - lr * m_hat / (sqrt(v_hat) + eps)
+
+Derive
+    Why the bias corrections?  Compute m after one step from m = 0 and
+    compare it with g; then E[m_t] for a stationary g.  Note that eps is
+    added outside the square root.
+
+Graded
+    one step and several steps in a row against the published rule, with
+    and without weight decay, and with an eps large enough to matter.
+
+The library's version is ``minigrad/optim/adam.py``: the same six lines
+for every parameter of a model, with amsgrad and maximize, the moments
+and the step count kept in the optimizer's state.
+'''
 
 SKELETON = r'''import numpy as np
 
@@ -50,4 +76,70 @@ def first_moments(param):
 '''
 
 HINTS = [
+    "Follow the six lines of the rule in order; t starts at 1.",
+    "The corrections divide by (1 - beta^t) with the step's own t, and eps is added after the square root.",
 ]
+
+NAMES = ("param", "m", "v")
+
+
+def rule(param, grad, m, v, t, lr, beta1, beta2, eps, weight_decay, correct=True, eps_inside=False, shift=0):
+    g = grad + weight_decay * param
+    m = beta1 * m + (1 - beta1) * g
+    v = beta2 * v + (1 - beta2) * g * g
+    m_hat = m / (1 - beta1 ** (t + shift)) if correct else m
+    v_hat = v / (1 - beta2 ** (t + shift)) if correct else v
+    denominator = np.sqrt(v_hat + eps) if eps_inside else np.sqrt(v_hat) + eps
+    return param - lr * m_hat / denominator, m, v
+
+
+def variants(*args):
+    with np.errstate(all="ignore"):
+        return [
+            (rule(*args[:-1], 0.0), "weight decay is missing: it is added to the gradient."),
+            (rule(*args, correct=False), "the bias corrections are missing."),
+            (rule(*args, eps_inside=True), "eps is inside the square root; Adam adds it outside."),
+            (rule(*args, shift=1), "the bias corrections use t + 1: t counts the steps from 1."),
+            (rule(*args, shift=-1), "the bias corrections use t - 1: t counts the steps from 1."),
+        ]
+
+
+def _steps(rng, steps, weight_decay=0.0, eps=1e-8, start=None, plan=None, cases=None):
+    plan = plan or Plan()
+    cases = [] if cases is None else cases
+    param = rng.standard_normal((2, 5))
+    lr, beta1, beta2 = 0.01, 0.9, 0.999
+    if start is None:
+        m, v, t0 = np.zeros_like(param), np.zeros_like(param), 1
+    else:
+        m, v, t0 = rng.standard_normal(param.shape) * 0.1, rng.uniform(0, 0.1, param.shape), start
+    for t in range(t0, t0 + steps):
+        grad = rng.standard_normal(param.shape) * 0.1
+        k = plan.call("adam_step", [param, grad, m, v],
+                      dict(t=t, lr=lr, beta1=beta1, beta2=beta2, eps=eps, weight_decay=weight_decay))
+        args = (param, grad, m, v, t, lr, beta1, beta2, eps, weight_decay)
+        want = rule(*args)
+        cases.append((k, want, variants(*args), f"step t = {t}"))
+        param, m, v = want
+    plan.judge = lambda results: [expect_step(results[k], want, NAMES, wrong, what) for k, want, wrong, what in cases]
+    return plan, cases
+
+
+@check("first_step", 4, "the first step (t = 1, from zero moments) matches the rule")
+def first_step(rng, scale):
+    return _steps(rng, 1)[0]
+
+
+@check("several_steps", 3, "five steps in a row, then steps t = 10, 11 from given moments")
+def several_steps(rng, scale):
+    plan, cases = _steps(rng, 5)
+    return _steps(rng, 2, start=10, plan=plan, cases=cases)[0]
+
+
+@check("decay_and_eps", 3, "steps with weight decay and with a large eps (1e-2)")
+def decay_and_eps(rng, scale):
+    plan, cases = _steps(rng, 3, weight_decay=0.01)
+    return _steps(rng, 2, eps=1e-2, start=3, plan=plan, cases=cases)[0]
+
+
+CHECKS = [first_step, several_steps, decay_and_eps]

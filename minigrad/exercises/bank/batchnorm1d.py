@@ -38,12 +38,51 @@ Derive
     None): eps has no gradient.
 
 Graded
-    the forward against the reference; each gradient's shape, dtype and
-    values from calling backward directly; a gradcheck of
-    ``BatchNorm1d.apply`` for x, gamma and beta.
+    forward's values, shape and dtype (float64, and float32 in gives
+    float32 out); each gradient's shape, dtype and values, from calling
+    your backward directly with a read-only grad_output, against the
+    grader's finite differences; backward's time on a large input (at most
+    20 times the forward's).
+
+The library's version is ``minigrad/nn/normalization.py``: one
+``Normalize`` Function shared by batch and layer normalisation (any
+axes), with running statistics for evaluation, momentum and
+affine=False around it.
 '''
 
-DERIVE = r'''TODO'''
+DERIVE = r'''Exercise batchnorm1d: batch normalisation in training mode, forward and backward.
+
+Task
+    Complete ``BatchNorm1d.forward(ctx, x, gamma, beta, eps)`` and
+    ``BatchNorm1d.backward`` for ``nn.BatchNorm1d`` in training mode on x of
+    shape (N, C): each of the C features is normalised with the mean and the
+    (biased, divide-by-N) variance of the batch, then scaled and shifted:
+
+        mu    = mean over n of x[n]                      (C,)
+        var   = mean over n of (x[n] - mu)^2             (C,)
+        x_hat = (x - mu) / sqrt(var + eps)               (N, C)
+        y     = gamma * x_hat + beta                     gamma, beta: (C,)
+
+    backward returns (dL/dx, dL/dgamma, dL/dbeta, None): eps has no
+    gradient.
+
+Derive
+    gamma and beta are the easy two: they were broadcast over the rows.
+    x is the hard one: it reaches the loss directly, through mu and through
+    var.  Collect all three paths, then simplify.
+
+Graded
+    forward's values, shape and dtype (float64, and float32 in gives
+    float32 out); each gradient's shape, dtype and values, from calling
+    your backward directly with a read-only grad_output, against the
+    grader's finite differences; backward's time on a large input (at most
+    20 times the forward's).
+
+The library's version is ``minigrad/nn/normalization.py``: one
+``Normalize`` Function shared by batch and layer normalisation (any
+axes), with running statistics for evaluation, momentum and
+affine=False around it.
+'''
 
 SKELETON = r'''import numpy as np
 
@@ -68,4 +107,44 @@ def batch_norm(x, gamma, beta, eps=1e-5):
 '''
 
 HINTS = [
+    "With d = g * gamma (= dL/dx_hat), write dL/dx as the direct term plus the mu path plus the var path.",
+    "dvar/dx[n] = 2 (x[n] - mu) / N and dmu/dx[n] = 1 / N; the mean of (x - mu) is 0, which simplifies the mu "
+    "path.",
+    "With s = 1 / sqrt(var + eps), the three paths combine into s / N times (N d - (sum over n of d) - x_hat "
+    "times (sum over n of d x_hat)).",
 ]
+
+EPS = 1e-5
+
+
+def forward(x, gamma, beta, eps):
+    return gamma * (x - x.mean(0)) / np.sqrt(x.var(0) + eps) + beta
+
+
+def inputs(rng, dtype, scale=1):
+    n, c = 6 * scale, 4
+    x = rng.standard_normal((n, c)) * rng.uniform(0.5, 3, c) + rng.uniform(-2, 2, c)
+    return (x.astype(dtype), rng.uniform(0.5, 2, c).astype(dtype), rng.standard_normal(c).astype(dtype), EPS)
+
+
+def large(rng):
+    return (rng.standard_normal((2000, 256)), rng.uniform(0.5, 2, 256), rng.standard_normal(256), EPS)
+
+
+def _unbiased(got, want, args, g):
+    x, gamma, beta, eps = args
+    if np.allclose(got, gamma * (x - x.mean(0)) / np.sqrt(x.var(0, ddof=1) + eps) + beta):
+        return "you normalised with the unbiased variance (divide by N - 1); in training, batch norm divides by N."
+    return None
+
+
+def _direct_only(got, want, args, g):
+    x, gamma, beta, eps = args
+    if np.allclose(got, g * gamma / np.sqrt(x.var(0) + eps)):
+        return ("only the direct path is there: x also reaches the loss through the batch mean and the batch "
+                "variance.")
+    return None
+
+
+CHECKS = function_checks("BatchNorm1d", forward, inputs, ["x", "gamma", "beta", "eps"], wrt=(0, 1, 2),
+                         large=large, hints={"forward": _unbiased, "backward_x": _direct_only})

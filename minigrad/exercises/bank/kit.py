@@ -214,3 +214,20 @@ def timed_backward(cls, forward, large, points=2):
 
     return fast
 
+
+
+# ------------------------------------------------------------------------- the usual check of an update rule
+def expect_step(result, want, names, variants, what):
+    """Fail unless the returned tuple matches ``want``; name the wrong rule when one of ``variants`` matches."""
+    got = [returned(result, "r", i, f"{what}: the new {name}") for i, name in enumerate(names)]
+    if count_of(result, "r") != len(names):
+        raise Failed(f"{what}: the step returned {count_of(result, 'r')} value(s); it returns ({', '.join(names)}).")
+    for mine, right, name in zip(got, want, names):
+        if mine.shape != right.shape:
+            raise Failed(f"{what}: the new {name} has shape {mine.shape}; it should have {right.shape}.",
+                         hint="each returned array has the parameter's shape.")
+        if not np.allclose(mine, right, rtol=1e-7, atol=1e-12):
+            hint = next((text for rule, text in variants
+                         if all(np.allclose(m, r, rtol=1e-7, atol=1e-12) for m, r in zip(got, rule))), None)
+            raise Failed(f"{what}: the new {name} differs from the published rule.",
+                         hint=hint or "follow the update rule in the docstring line by line, in order.")
