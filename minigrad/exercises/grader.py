@@ -72,7 +72,7 @@ def grade_exercise(folder, exercise, course=None):
         if not check.timed:
             continue
         if not backward_ok:
-            rows[i] = _row(check, False, "not run: the backward must be right first.")
+            rows[i] = dict(_row(check, False, "not run: the backward must be right first."), skipped=True)
             continue
         timed, slices = _run_plans(exercise, path, [plans[i]], limits)
         _add_output(result, timed)
@@ -84,7 +84,7 @@ def grade_exercise(folder, exercise, course=None):
     result["points"] = sum(row["points"] for row in result["checks"])
     if all(row["passed"] for row in result["checks"]):
         result["status"] = "pass"
-    elif all(row["not_implemented"] for row in result["checks"] if not row["passed"]) and result["points"] == 0:
+    elif result["points"] == 0 and all(row["not_implemented"] or row.get("skipped") for row in result["checks"]):
         result["status"] = "not implemented"
     elif outcome.ended == "timeout":
         result["status"] = "timeout"

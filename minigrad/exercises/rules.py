@@ -19,10 +19,13 @@ course file: a module name (``"time"``) or a builtin (``"open"``).
 import ast
 from pathlib import Path
 
-MODULES = ("numpy", "math")
+MODULES = ("numpy", "numpy.linalg", "numpy.random", "numpy.fft", "math")
 FROM_MINIGRAD = ("Function",)
 BUILTINS = ("exec", "eval", "compile", "__import__", "open", "getattr", "setattr", "delattr", "globals", "locals",
             "vars", "breakpoint", "input", "exit", "quit", "help", "memoryview")
+# NumPy's ways to files, to other modules and to C: a submission computes, it does not read or write.
+ATTRIBUTES = ("save", "savez", "savez_compressed", "savetxt", "load", "loadtxt", "genfromtxt", "fromfile", "tofile",
+              "memmap", "fromregex", "lib", "ctypeslib", "ctypes", "f2py", "testing", "distutils", "DataSource")
 DUNDER_NAMES = ("__name__",)  # ``if __name__ == "__main__":`` is fine
 
 
@@ -65,6 +68,9 @@ def _check(path, allow, seen, problems):
                                "Function from minigrad and writes the rest itself.")
             else:
                 _import(module, node, allow, own, path, seen, problems, refuse)
+                for alias in node.names:
+                    if (alias.name in ATTRIBUTES or alias.name.startswith("_")) and alias.name not in allow:
+                        refuse(node, f"from {module} import {alias.name} is not allowed in a submission.")
         elif isinstance(node, ast.Name):
             if node.id in BUILTINS and node.id not in allow:
                 refuse(node, f"{node.id} is not allowed in a submission.")
@@ -75,11 +81,14 @@ def _check(path, allow, seen, problems):
         elif isinstance(node, ast.Attribute) and node.attr.startswith("_") and "_" not in allow:
             refuse(node, f".{node.attr} is not allowed: a submission uses no attribute that starts with an "
                    "underscore.")
+        elif isinstance(node, ast.Attribute) and node.attr in ATTRIBUTES and node.attr not in allow:
+            refuse(node, f".{node.attr} is not allowed: a submission computes with arrays; it reads and writes no "
+                   "files.")
 
 
 def _import(module, node, allow, own, path, seen, problems, refuse):
     top = module.split(".")[0]
-    if top in MODULES or top in allow or module in allow:
+    if module in MODULES or top in allow or module in allow:
         return
     if top in own and "." not in module:
         _check(path.parent / f"{top}.py", allow, seen, problems)
