@@ -6,12 +6,12 @@ For one exercise of one student folder, ``grade_exercise``:
    scores 0 with the line it is on, and nothing runs;
 2. builds every check's plan from a generator seeded by the exercise's
    name and the course's seed (``kit.py``);
-3. runs all calls of the untimed checks in one child (``sandbox.py``),
+3. runs the calls of every check in one child (``sandbox.py``),
    which writes one result file per call as it goes: when the child
    crashes, hangs or writes garbage, the checks whose calls came back
    are judged, and the rest score 0 with the reason;
-4. runs each timed check in a child of its own, once the backward is
-   right (a fast wrong backward earns nothing);
+4. runs the timed checks last in the same child, and counts them only
+   when the backward is right (a fast wrong backward earns nothing);
 5. judges each check here, from the arrays alone, with the points of the
    catalogue and the course file.
 
@@ -57,26 +57,22 @@ def grade_exercise(folder, exercise, course=None):
     for index, check in enumerate(exercise.checks):
         rng = np.random.default_rng(exercise_seed(exercise.name, course.seed) + [index])
         plans.append(check.build(rng, course.scale))
-    untimed = [i for i, c in enumerate(exercise.checks) if not c.timed]
-    outcome, slices = _run_plans(exercise, path, [plans[i] for i in untimed], limits)
+    # One child for every call, the timed ones last: results come back one file per call, so whatever was
+    # judged before a crash, a hang or garbage keeps its points.
+    order = sorted(range(len(plans)), key=lambda i: exercise.checks[i].timed)
+    outcome, slices = _run_plans(exercise, path, [plans[i] for i in order], limits)
     _add_output(result, outcome)
-    rows = {}
     if outcome.import_error is not None:
         error = _student_error(outcome.import_error)
         return _all_zero(result, exercise, points, "error", f"importing {exercise.file_name} failed: {error.text}"
                          + (f" ({error.line})" if error.line else ""))
-    for i, (start, stop) in zip(untimed, slices):
+    rows = {}
+    for i, (start, stop) in zip(order, slices):
         rows[i] = _judge(exercise.checks[i], plans[i], outcome.results[start:stop], stop - start, outcome)
-    backward_ok = all(rows[i]["passed"] for i in untimed if exercise.checks[i].key.startswith("backward"))
+    backward_ok = all(rows[i]["passed"] for i, c in enumerate(exercise.checks) if c.key.startswith("backward"))
     for i, check in enumerate(exercise.checks):
-        if not check.timed:
-            continue
-        if not backward_ok:
-            rows[i] = dict(_row(check, False, "not run: the backward must be right first."), skipped=True)
-            continue
-        timed, slices = _run_plans(exercise, path, [plans[i]], limits)
-        _add_output(result, timed)
-        rows[i] = _judge(check, plans[i], timed.results, slices[0][1], timed)
+        if check.timed and not backward_ok:  # a fast wrong backward earns nothing
+            rows[i] = dict(_row(check, False, "not counted: the backward must be right first."), skipped=True)
     result["checks"] = [rows[i] for i in range(len(exercise.checks))]
     for row, check in zip(result["checks"], exercise.checks):
         row["max_points"] = points[check.key]

@@ -138,13 +138,23 @@ def _unbiased(got, want, args, g):
     return None
 
 
-def _direct_only(got, want, args, g):
+def _paths(got, want, args, g):
+    """Name the path to x that is missing: through the batch mean, the batch variance, or both."""
     x, gamma, beta, eps = args
-    if np.allclose(got, g * gamma / np.sqrt(x.var(0) + eps)):
+    n, s = x.shape[0], 1 / np.sqrt(x.var(0) + eps)
+    x_hat, d = (x - x.mean(0)) * s, g * gamma
+    direct, mean_path, var_path = d * s, -s * d.sum(0) / n, -s * x_hat * (d * x_hat).sum(0) / n
+    if got.shape != want.shape:
+        return None
+    if np.allclose(got, direct):
         return ("only the direct path is there: x also reaches the loss through the batch mean and the batch "
                 "variance.")
+    if np.allclose(got, direct + mean_path):
+        return "the path through the batch variance is missing: the variance depends on every x[n] too."
+    if np.allclose(got, direct + var_path):
+        return "the path through the batch mean is missing: the mean depends on every x[n] too."
     return None
 
 
 CHECKS = function_checks("BatchNorm1d", forward, inputs, ["x", "gamma", "beta", "eps"], wrt=(0, 1, 2),
-                         large=large, hints={"forward": _unbiased, "backward_x": _direct_only})
+                         large=large, hints={"forward": _unbiased, "backward_x": _paths})

@@ -38,7 +38,7 @@ class Check:
     points: int
     description: str
     build: object  # build(rng, scale) -> Plan
-    timed: bool = False  # runs in a child of its own, after the others, and only if the backward is right
+    timed: bool = False  # runs after the others, and counts only when the backward is right
 
 
 def check(key, points, description, timed=False):
