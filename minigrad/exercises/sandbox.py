@@ -12,7 +12,9 @@ for instructors):
   parent allocate what it does not hold.  The parent (``grader.py``)
   judges the arrays and computes every point itself.
 - **Runaway code.**  Resource limits are set in the child before Python
-  starts (``preexec_fn``), soft and hard alike, so it cannot raise them:
+  starts (``preexec_fn``), soft and hard alike, and CAP_SYS_RESOURCE is
+  dropped from the capability bounding set (it lets root raise a hard
+  limit), so the child cannot raise them:
   CPU seconds, address space, file size, number of processes, no core
   dumps.  The child runs in its own session and process group; the parent
   owns the wall-clock limit, and when the child ends or runs out of time
@@ -61,6 +63,8 @@ BOOT = (
     "from minigrad.exercises.sandbox import child_main; child_main(sys.argv[2], sys.argv[3], sys.argv[4])"
 )
 _PR_SET_CHILD_SUBREAPER = 36
+_PR_CAPBSET_DROP = 24
+_CAP_SYS_RESOURCE = 24
 
 
 @dataclass
@@ -107,6 +111,9 @@ def run(name, student_file, calls, arrays, limits, exercise_module):
             if result is None:
                 break
             outcome.results.append(result)
+    if outcome.ended == "ok" and outcome.import_error is None and len(outcome.results) < len(calls):
+        outcome.ended = "died"
+        outcome.detail = "the process ended before its work was done (exit code 0)"
     return outcome
 
 
@@ -137,6 +144,12 @@ def _limit_child(limits):
                 resource.setrlimit(which, (value, value))
             except (ValueError, OSError):
                 pass  # already lower, or not on this system
+        # Root may raise a hard limit with CAP_SYS_RESOURCE: drop it from the bounding set, so that the
+        # program exec'd next (Python) starts without it (a no-op where it is absent already).
+        try:
+            ctypes.CDLL(None, use_errno=True).prctl(_PR_CAPBSET_DROP, _CAP_SYS_RESOURCE, 0, 0, 0)
+        except (OSError, AttributeError):
+            pass
 
     return apply
 
