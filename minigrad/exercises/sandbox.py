@@ -319,7 +319,12 @@ def child_main(scratch, student_folder, exercise_module):
     job = json.loads((scratch / "job.json").read_text(encoding="utf-8"))
     with np.load(scratch / "inputs.npz", allow_pickle=False) as data:
         inputs = {key: data[key] for key in data.files}
-    bank = importlib.import_module(exercise_module)
+    if exercise_module.endswith(".py"):  # an instructor's exercise from a course folder
+        spec = importlib.util.spec_from_file_location("minigrad_course_exercise", exercise_module)
+        bank = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(bank)
+    else:
+        bank = importlib.import_module(exercise_module)
     import minigrad  # noqa: F401 - imported before the student's folder joins sys.path
 
     sys.path.insert(0, student_folder)
