@@ -5,7 +5,7 @@ import zipfile
 
 import numpy as np
 
-header = b"\x93NUMPY\x01\x00" + b"{'descr': '<f8', 'fortran_order': False, 'shape': (100000000000,), }".ljust(117) + b"\n"
+header = b"\x93NUMPY\x01\x00\x76\x00" + b"{'descr': '<f8', 'fortran_order': False, 'shape': (100000000000,), }".ljust(117) + b"\n"
 for k in range(8):
     with zipfile.ZipFile(f"result_{k}.npz", "w") as archive:
         archive.writestr("out0.npy", header + b"\0" * 64)
