@@ -128,7 +128,7 @@ def inputs(rng, dtype, scale=1):
 
 
 def large(rng):
-    return (rng.standard_normal((32, 64, 200)), rng.standard_normal((64, 64, 5)), rng.standard_normal(64))
+    return (rng.standard_normal((16, 32, 200)), rng.standard_normal((32, 32, 5)), rng.standard_normal(32))
 
 
 CHECKS = function_checks("Conv1d", forward, inputs, ["x", "weight", "bias"], wrt=(0, 1, 2), large=large)
