@@ -1,38 +1,4 @@
-"""Exercise dropout: inverted dropout, forward and backward.
-
-Task
-    Complete ``Dropout.forward(ctx, x, p, training, generator)`` and
-    ``Dropout.backward``.
-
-    In training, each entry is dropped (set to 0) with probability p and the
-    survivors are scaled up by 1 / (1 - p):
-
-        keep = generator.random(x.shape) >= p        (True with probability 1 - p)
-        y    = x * keep / (1 - p)
-
-    Draw the randomness from ``generator`` (a ``numpy.random.Generator``)
-    and nowhere else, so a run can be repeated.  When ``training`` is False,
-    or p == 0, dropout does nothing: y = x.  When p == 1 every entry is
-    dropped: y = 0.
-
-Derive
-    Why 1 / (1 - p)?  E[keep] = 1 - p, so E[y] = x: the layer's expected
-    output is the same in training and at evaluation, where nothing is
-    dropped or scaled ("inverted" dropout, PyTorch's rule).
-
-    y is x times a constant mask m = keep / (1 - p), so
-
-        dL/dx = g * m
-
-    with the *same* mask as forward: save it.  Return (dL/dx, None, None,
-    None); p, training and the generator have no gradient.
-
-Graded
-    forward in training: every entry is 0 or x / (1 - p), about a fraction
-    p are dropped, and the mean is kept; forward at evaluation and with
-    p = 0 and p = 1; the gradient from calling backward directly (same mask
-    as forward); a gradcheck of ``Dropout.apply`` with a fixed generator.
-"""
+"""Reference solution of exercise dropout: the task is minigrad/exercises/bank/dropout.py."""
 import numpy as np
 
 from minigrad import Function

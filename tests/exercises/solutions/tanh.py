@@ -1,24 +1,4 @@
-"""Exercise tanh: the backward pass of the hyperbolic tangent.
-
-Task
-    Complete ``Tanh.backward``.  ``forward`` is written for you and saves
-    its output y = tanh(x).
-
-Derive
-    tanh(x) = (e^x - e^-x) / (e^x + e^-x).  Differentiate with the quotient
-    rule and simplify until only y appears:
-
-        dy/dx = 1 - tanh(x)^2 = 1 - y^2
-
-    so, with g = dL/dy (``grad_output``), backward must return
-
-        dL/dx = g * (1 - y^2)
-
-Graded
-    the gradient's shape, dtype and values on fresh random inputs (float32
-    and float64), and a gradcheck of ``Tanh.apply`` against finite
-    differences.
-"""
+"""Reference solution of exercise tanh: the task is minigrad/exercises/bank/tanh.py."""
 import numpy as np
 
 from minigrad import Function
