@@ -12,7 +12,7 @@ from pathlib import Path
 
 from .bank import ORDER
 
-REQUIRED = ("NAME", "TITLE", "TOPIC", "DIFFICULTY", "DERIVE", "GUIDED", "SKELETON", "HINTS", "CHECKS")
+REQUIRED = ("NAME", "TITLE", "TOPIC", "DIFFICULTY", "TASK", "DERIVATION", "GRADED", "SKELETON", "HINTS", "CHECKS")
 
 
 class Exercise:
@@ -48,8 +48,9 @@ class Exercise:
         return sum(self.points(course).values())
 
     def student_file(self, level="derive"):
-        """The file a student starts from: the docstring of ``level`` above the skeleton."""
-        text = self.module.DERIVE if level == "derive" else self.module.GUIDED
+        """The file a student starts from: the task, the derivation at ``level`` and what is graded, above the
+        skeleton."""
+        text = self.module.TASK + self.module.DERIVATION[level] + self.module.GRADED
         return f'"""{text.strip()}\n"""\n{self.module.SKELETON}'
 
 

@@ -5,9 +5,11 @@ grader needs, nothing it must hide (see ``minigrad/exercises/README.md``,
 "Adding an exercise"):
 
 - ``NAME``, ``TITLE``, ``TOPIC``, ``DIFFICULTY``;
-- ``DERIVE`` and ``GUIDED``: the student file's docstring at each level
-  (``DERIVE`` states the task, the forward's definition, shapes, dtypes and
-  what is graded, and no backward formula);
+- ``TASK``, ``DERIVATION`` and ``GRADED``: the student file's docstring,
+  whose middle part depends on the level: ``DERIVATION["derive"]`` says
+  what to derive and gives no backward formula, ``DERIVATION["guided"]``
+  gives the formulas; ``TASK`` states the forward's definition, the shapes
+  and dtypes, ``GRADED`` what is graded and where the library's version is;
 - ``SKELETON``: the code under the docstring, every part to write a
   ``raise NotImplementedError`` stub;
 - ``HINTS``: the graded hints ``check --hint`` reveals one at a time;

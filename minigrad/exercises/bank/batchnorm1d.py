@@ -8,49 +8,8 @@ TITLE = "BatchNorm1d in training mode"
 TOPIC = "Normalisation"
 DIFFICULTY = "hard"
 
-GUIDED = r'''Exercise batchnorm1d: batch normalisation in training mode, forward and backward.
-
-Task
-    Complete ``BatchNorm1d.forward(ctx, x, gamma, beta, eps)`` and
-    ``BatchNorm1d.backward`` for ``nn.BatchNorm1d`` in training mode on x of
-    shape (N, C): each of the C features is normalised with the mean and the
-    (biased, divide-by-N) variance of the batch, then scaled and shifted:
-
-        mu    = mean over n of x[n]                      (C,)
-        var   = mean over n of (x[n] - mu)^2             (C,)
-        x_hat = (x - mu) / sqrt(var + eps)               (N, C)
-        y     = gamma * x_hat + beta                     gamma, beta: (C,)
-
-Derive
-    The easy two (gamma and beta were broadcast over the N rows):
-
-        dL/dbeta  = sum over n of g
-        dL/dgamma = sum over n of g * x_hat
-
-    The hard one: x reaches the loss three ways - directly, through mu and
-    through var - so collect all three.  With d = g * gamma (= dL/dx_hat)
-    and s = 1 / sqrt(var + eps), the paths add up to
-
-        dL/dx = (s / N) * (N * d - sum_n d - x_hat * sum_n (d * x_hat))
-
-    Derive it once on paper (the mu path contributes -sum_n d / N, the var
-    path -x_hat * sum_n(d x_hat) / N).  Return (dL/dx, dL/dgamma, dL/dbeta,
-    None): eps has no gradient.
-
-Graded
-    forward's values, shape and dtype (float64, and float32 in gives
-    float32 out); each gradient's shape, dtype and values, from calling
-    your backward directly with a read-only grad_output, against the
-    grader's finite differences; backward's time on a large input (at most
-    20 times the forward's).
-
-The library's version is ``minigrad/nn/normalization.py``: one
-``Normalize`` Function shared by batch and layer normalisation (any
-axes), with running statistics for evaluation, momentum and
-affine=False around it.
-'''
-
-DERIVE = r'''Exercise batchnorm1d: batch normalisation in training mode, forward and backward.
+# The student file's docstring: the task, then the derivation at the file's level, then what is graded.
+TASK = r'''Exercise batchnorm1d: batch normalisation in training mode, forward and backward.
 
 Task
     Complete ``BatchNorm1d.forward(ctx, x, gamma, beta, eps)`` and
@@ -66,12 +25,35 @@ Task
     backward returns (dL/dx, dL/dgamma, dL/dbeta, None): eps has no
     gradient.
 
-Derive
+'''
+
+DERIVATION = {
+    "derive": r'''Derive
     gamma and beta are the easy two: they were broadcast over the rows.
     x is the hard one: it reaches the loss directly, through mu and through
     var.  Collect all three paths, then simplify.
 
-Graded
+''',
+    "guided": r'''Derive
+    The easy two (gamma and beta were broadcast over the N rows):
+
+        dL/dbeta  = sum over n of g
+        dL/dgamma = sum over n of g * x_hat
+
+    The hard one: x reaches the loss three ways - directly, through mu and
+    through var - so collect all three.  With d = g * gamma (= dL/dx_hat)
+    and s = 1 / sqrt(var + eps), the paths add up to
+
+        dL/dx = (s / N) * (N * d - sum_n d - x_hat * sum_n (d * x_hat))
+
+    Derive it once on paper (the mu path contributes -sum_n d / N, the var
+    path -x_hat * sum_n(d x_hat) / N).  Return (dL/dx, dL/dgamma, dL/dbeta,
+    None): eps has no gradient.
+
+''',
+}
+
+GRADED = r'''Graded
     forward's values, shape and dtype (float64, and float32 in gives
     float32 out); each gradient's shape, dtype and values, from calling
     your backward directly with a read-only grad_output, against the

@@ -9,41 +9,8 @@ TITLE = "Log-softmax and cross-entropy: the gradient p - y"
 TOPIC = "Softmax and cross-entropy"
 DIFFICULTY = "medium"
 
-GUIDED = r'''Exercise cross_entropy: log-softmax and the cross-entropy loss, with the gradient p - y.
-
-Task
-    1. ``log_softmax(z)``: the log of the softmax of each row of z, computed
-       stably (no overflow for logits like 1000).
-    2. ``CrossEntropy.forward(ctx, logits, target)``: the mean over the N
-       rows of -log p[n, target[n]], where target holds class indices.
-    3. ``CrossEntropy.backward``: the gradient for the logits (and None for
-       the integer targets).
-
-Derive
-    p = softmax(z), p[n, c] = e^z[n, c] / sum_k e^z[n, k].  Subtracting the
-    row maximum m first changes nothing (the e^-m cancels) but keeps every
-    exponent <= 0:
-
-        log p[n, c] = (z[n, c] - m) - log sum_k e^(z[n, k] - m)
-
-    The loss of one row is l_n = -log p[n, y_n] = -z[n, y_n] + log sum_k e^z[n, k],
-    so dl_n/dz[n, c] = p[n, c] - [c == y_n].  With Y the one-hot targets and
-    L the mean of the N row losses, and g = dL/d(loss) (a scalar):
-
-        dL/dz = g * (p - Y) / N
-
-Graded
-    log_softmax's values (float64 and float32), also on rows offset by
-    thousands from each other; the loss; the gradient, from calling
-    backward directly, against the grader's finite differences (float64
-    and float32); backward's time on a large input.
-
-The library's version is ``minigrad/nn/loss.py`` (``F.cross_entropy``),
-which also takes class weights, ignore_index, label smoothing and
-probability targets, so its target handling is longer than this one.
-'''
-
-DERIVE = r'''Exercise cross_entropy: log-softmax and the mean cross-entropy loss, forward and backward.
+# The student file's docstring: the task, then the derivation at the file's level, then what is graded.
+TASK = r'''Exercise cross_entropy: log-softmax and the mean cross-entropy loss, forward and backward.
 
 Task
     1. ``log_softmax(z)``: the log of the softmax of each row of z,
@@ -56,12 +23,32 @@ Task
        0-d dL/d(loss) (read-only); return (dL/dlogits, None): the integer
        targets have no gradient.
 
-Derive
+'''
+
+DERIVATION = {
+    "derive": r'''Derive
     Write the loss of one row as a function of its logits, differentiate
     it with respect to z[n, c] (two cases: c is the target, or not), then
     account for the mean over the rows and for grad_output.
 
-Graded
+''',
+    "guided": r'''Derive
+    p = softmax(z), p[n, c] = e^z[n, c] / sum_k e^z[n, k].  Subtracting the
+    row maximum m first changes nothing (the e^-m cancels) but keeps every
+    exponent <= 0:
+
+        log p[n, c] = (z[n, c] - m) - log sum_k e^(z[n, k] - m)
+
+    The loss of one row is l_n = -log p[n, y_n] = -z[n, y_n] + log sum_k e^z[n, k],
+    so dl_n/dz[n, c] = p[n, c] - [c == y_n].  With Y the one-hot targets and
+    L the mean of the N row losses, and g = dL/d(loss) (a scalar):
+
+        dL/dz = g * (p - Y) / N
+
+''',
+}
+
+GRADED = r'''Graded
     log_softmax's values (float64 and float32), also on rows offset by
     thousands from each other; the loss; the gradient, from calling
     backward directly, against the grader's finite differences (float64

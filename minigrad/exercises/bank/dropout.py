@@ -9,49 +9,8 @@ TITLE = "Inverted dropout"
 TOPIC = "Regularisation"
 DIFFICULTY = "medium"
 
-GUIDED = r'''Exercise dropout: inverted dropout, forward and backward.
-
-Task
-    Complete ``Dropout.forward(ctx, x, p, training, generator)`` and
-    ``Dropout.backward``.
-
-    In training, each entry is dropped (set to 0) with probability p and the
-    survivors are scaled up by 1 / (1 - p):
-
-        keep = generator.random(x.shape) >= p        (True with probability 1 - p)
-        y    = x * keep / (1 - p)
-
-    Draw the randomness from ``generator`` (a ``numpy.random.Generator``)
-    and nowhere else, so a run can be repeated.  When ``training`` is False,
-    or p == 0, dropout does nothing: y = x.  When p == 1 every entry is
-    dropped: y = 0.
-
-Derive
-    Why 1 / (1 - p)?  E[keep] = 1 - p, so E[y] = x: the layer's expected
-    output is the same in training and at evaluation, where nothing is
-    dropped or scaled ("inverted" dropout, PyTorch's rule).
-
-    y is x times a constant mask m = keep / (1 - p), so
-
-        dL/dx = g * m
-
-    with the *same* mask as forward: save it.  Return (dL/dx, None, None,
-    None); p, training and the generator have no gradient.
-
-Graded
-    forward in training: every entry is 0 or x / (1 - p), about a fraction
-    p are 0, float32 stays float32; forward at evaluation, with p = 0 and
-    with p = 1; the gradient from calling backward directly (read-only
-    grad_output): it must use forward's own mask; backward's time on a
-    large input.  The mask is yours to draw, so the checks test what every
-    correct inverted dropout does rather than compare masks.
-
-The library's version is ``minigrad/nn/dropout.py`` (``F.dropout``):
-the same rule, with the mask drawn where x lives (CPU or GPU) from
-minigrad's seeded generator, and p checked with a clear error.
-'''
-
-DERIVE = r'''Exercise dropout: inverted dropout, forward and backward.
+# The student file's docstring: the task, then the derivation at the file's level, then what is graded.
+TASK = r'''Exercise dropout: inverted dropout, forward and backward.
 
 Task
     Complete ``Dropout.forward(ctx, x, p, training, generator)`` and
@@ -66,12 +25,31 @@ Task
     or p == 0, y = x.  When p == 1 every entry is dropped: y = 0.  y has
     x's dtype.  backward returns (dL/dx, None, None, None).
 
-Derive
+'''
+
+DERIVATION = {
+    "derive": r'''Derive
     Why 1 / (1 - p)?  Compare the expected output in training with the
     output at evaluation.  Then: for a fixed mask, what is y as a function
     of x, and which mask must backward use?
 
-Graded
+''',
+    "guided": r'''Derive
+    Why 1 / (1 - p)?  E[keep] = 1 - p, so E[y] = x: the layer's expected
+    output is the same in training and at evaluation, where nothing is
+    dropped or scaled ("inverted" dropout, PyTorch's rule).
+
+    y is x times a constant mask m = keep / (1 - p), so
+
+        dL/dx = g * m
+
+    with the *same* mask as forward: save it.  Return (dL/dx, None, None,
+    None); p, training and the generator have no gradient.
+
+''',
+}
+
+GRADED = r'''Graded
     forward in training: every entry is 0 or x / (1 - p), about a fraction
     p are 0, float32 stays float32; forward at evaluation, with p = 0 and
     with p = 1; the gradient from calling backward directly (read-only

@@ -8,17 +8,31 @@ TITLE = "Embedding lookup with repeated indices and a padding row"
 TOPIC = "Word embeddings"
 DIFFICULTY = "medium"
 
-GUIDED = r'''Exercise embedding: embedding lookup, with repeated indices and a padding row.
+# The student file's docstring: the task, then the derivation at the file's level, then what is graded.
+TASK = r'''Exercise embedding: embedding lookup, with repeated indices and a padding row.
 
 Task
     Complete ``Embedding.forward(ctx, indices, weight, padding_idx)`` and
     ``Embedding.backward``.  ``indices`` is an integer array of any shape
     (a batch of token ids), ``weight`` the table of shape
-    (num_embeddings, embedding_dim), and the output has shape
-    indices.shape + (embedding_dim,).  The argument order is PyTorch's
-    ``F.embedding(input, weight, padding_idx)``.
+    (num_embeddings, embedding_dim); the output has shape
+    indices.shape + (embedding_dim,):  out[p, :] = weight[indices[p], :].
+    The argument order is PyTorch's ``F.embedding(input, weight,
+    padding_idx)``.  ``padding_idx`` (an int or None) marks the padding
+    token: its row is looked up like any other but never trained, so its
+    gradient is 0 (PyTorch's rule).  backward returns (None, dL/dweight,
+    None).
 
-Derive
+'''
+
+DERIVATION = {
+    "derive": r'''Derive
+    Which entries of the output does one row v of the table reach?  A token
+    can occur many times in a batch; a row that occurs nowhere is reached
+    by nothing.  Mind how NumPy treats a repeated index in an assignment.
+
+''',
+    "guided": r'''Derive
     out[..., :] = weight[indices[...], :] copies rows of the table.  Every
     position where token v occurs sends its gradient to row v, so
 
@@ -36,39 +50,10 @@ Derive
     Return (None, dL/dweight, None): the indices and padding_idx have no
     gradient.
 
-Graded
-    forward's values, shape and dtype (float64, and float32 in gives
-    float32 out); each gradient's shape, dtype and values, from calling
-    your backward directly with a read-only grad_output, against the
-    grader's finite differences; backward's time on a large input (at most
-    20 times the forward's).  The indices repeat, and some are the padding token.
+''',
+}
 
-The library's version is ``minigrad/nn/embedding.py``: the same lookup,
-with the accumulation done by the backend's scatter_add so that the same
-code runs on a GPU, and padding_idx checked and normalised (negative
-values count from the end).
-'''
-
-DERIVE = r'''Exercise embedding: embedding lookup, with repeated indices and a padding row.
-
-Task
-    Complete ``Embedding.forward(ctx, indices, weight, padding_idx)`` and
-    ``Embedding.backward``.  ``indices`` is an integer array of any shape
-    (a batch of token ids), ``weight`` the table of shape
-    (num_embeddings, embedding_dim); the output has shape
-    indices.shape + (embedding_dim,):  out[p, :] = weight[indices[p], :].
-    The argument order is PyTorch's ``F.embedding(input, weight,
-    padding_idx)``.  ``padding_idx`` (an int or None) marks the padding
-    token: its row is looked up like any other but never trained, so its
-    gradient is 0 (PyTorch's rule).  backward returns (None, dL/dweight,
-    None).
-
-Derive
-    Which entries of the output does one row v of the table reach?  A token
-    can occur many times in a batch; a row that occurs nowhere is reached
-    by nothing.  Mind how NumPy treats a repeated index in an assignment.
-
-Graded
+GRADED = r'''Graded
     forward's values, shape and dtype (float64, and float32 in gives
     float32 out); each gradient's shape, dtype and values, from calling
     your backward directly with a read-only grad_output, against the

@@ -9,50 +9,8 @@ TITLE = "Write a central-difference checker; find the broken backward"
 TOPIC = "Gradient checking"
 DIFFICULTY = "medium"
 
-GUIDED = r"""Exercise gradient_check: write a finite-difference checker and catch a broken backward with it.
-
-Task
-    1. ``numerical_gradient(f, x, eps)``: the gradient of a scalar function
-       f at the float64 array x, by central differences, one entry at a time.
-       Return an array of x's shape, and leave x as you found it.
-    2. ``find_bug(candidates, x)``: ``candidates`` maps a name to a pair
-       (forward, backward) of elementwise functions on arrays:
-       forward(x) -> y and backward(x, g) -> dL/dx given g = dL/dy.  Return
-       the sorted list of the names whose backward is wrong at x (an empty
-       list when all are right).  Use your numerical_gradient.
-    3. ``fixed_backward(x, g)``: one of the ``CANDIDATES`` at the bottom of
-       this file has a deliberately broken backward.  Find it with
-       ``find_bug(CANDIDATES, x)``, work out the right derivative of its
-       forward, and write that backward here.  (``python gradient_check.py``
-       runs find_bug on the candidates.)
-
-Derive
-    Taylor: f(x + eps) = f(x) + eps f'(x) + eps^2 f''(x) / 2 + eps^3 f'''(x) / 6 + ...
-    Subtracting f(x - eps) cancels the even terms:
-
-        (f(x + eps) - f(x - eps)) / (2 eps) = f'(x) + eps^2 f'''(x) / 6 + ...
-
-    an error of order eps^2, where the one-sided (f(x + eps) - f(x)) / eps
-    has an error of order eps.  For an array x, nudge one entry x[i] at a
-    time (``np.ndindex(x.shape)`` visits every index) and put the difference
-    quotient into grad[i].  Restore x[i] afterwards!
-
-    To test a backward of an elementwise function, turn it into a scalar:
-    L(x) = sum(w * forward(x)) for a random w has dL/dx = backward(x, w).
-    Compare with ``np.allclose(analytical, numerical, rtol=1e-4, atol=1e-6)``.
-
-Graded
-    numerical_gradient on several functions and shapes (an accuracy that
-    only central differences reach, x left as it was); find_bug on fresh
-    sets of candidates, some broken and some not; fixed_backward against
-    the true derivative of the broken candidate.
-
-The library's version is ``minigrad/gradcheck.py`` (``minigrad.gradcheck``):
-full Jacobians in float64 for every input of a Function, and a report
-that names the pattern of a mistake.
-"""
-
-DERIVE = r"""Exercise gradient_check: write a finite-difference checker and catch a broken backward with it.
+# The student file's docstring: the task, then the derivation at the file's level, then what is graded.
+TASK = r"""Exercise gradient_check: write a finite-difference checker and catch a broken backward with it.
 
 Task
     1. ``numerical_gradient(f, x, eps)``: the gradient of a scalar function
@@ -68,12 +26,34 @@ Task
        ``find_bug(CANDIDATES, x)``, work out the right derivative of its
        forward, and write that backward here.
 
-Derive
+"""
+
+DERIVATION = {
+    "derive": r"""Derive
     Expand f(x + eps) and f(x - eps) in Taylor series: which difference
     quotient cancels the error term of order eps?  And how do you turn an
     elementwise backward into something a scalar checker can test?
 
-Graded
+""",
+    "guided": r"""Derive
+    Taylor: f(x + eps) = f(x) + eps f'(x) + eps^2 f''(x) / 2 + eps^3 f'''(x) / 6 + ...
+    Subtracting f(x - eps) cancels the even terms:
+
+        (f(x + eps) - f(x - eps)) / (2 eps) = f'(x) + eps^2 f'''(x) / 6 + ...
+
+    an error of order eps^2, where the one-sided (f(x + eps) - f(x)) / eps
+    has an error of order eps.  For an array x, nudge one entry x[i] at a
+    time (``np.ndindex(x.shape)`` visits every index) and put the difference
+    quotient into grad[i].  Restore x[i] afterwards!
+
+    To test a backward of an elementwise function, turn it into a scalar:
+    L(x) = sum(w * forward(x)) for a random w has dL/dx = backward(x, w).
+    Compare with ``np.allclose(analytical, numerical, rtol=1e-4, atol=1e-6)``.
+
+""",
+}
+
+GRADED = r"""Graded
     numerical_gradient on several functions and shapes (an accuracy that
     only central differences reach, x left as it was); find_bug on fresh
     sets of candidates, some broken and some not; fixed_backward against

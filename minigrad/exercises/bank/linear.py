@@ -8,41 +8,8 @@ TITLE = "Linear layer: x W^T + b, gradients for x, W and b"
 TOPIC = "Neural layers and backpropagation"
 DIFFICULTY = "medium"
 
-GUIDED = r'''Exercise linear: a fully connected layer, forward and backward.
-
-Task
-    Complete ``Linear.forward`` and ``Linear.backward`` for
-
-        y = x W^T + b
-
-    with x of shape (N, in_features), the weight W of shape
-    (out_features, in_features) - PyTorch's layout, as in ``nn.Linear`` -
-    the bias b of shape (out_features,) and y of shape (N, out_features).
-
-Derive
-    Write one entry: y[n, o] = sum_i x[n, i] W[o, i] + b[o].  With
-    g = dL/dy of shape (N, out_features):
-
-        dL/dx[n, i] = sum_o g[n, o] W[o, i]      ->  dL/dx = g W
-        dL/dW[o, i] = sum_n g[n, o] x[n, i]      ->  dL/dW = g^T x
-        dL/db[o]    = sum_n g[n, o]              ->  dL/db = g summed over n
-
-    The bias was broadcast over the N rows, so its gradient adds up the
-    gradient of every row.  Check your shapes: each gradient has the shape
-    of its input.
-
-Graded
-    forward's values, shape and dtype (float64, and float32 in gives
-    float32 out); each gradient's shape, dtype and values, from calling
-    your backward directly with a read-only grad_output, against the
-    grader's finite differences; backward's time on a large input.
-
-The library's version is ``minigrad/nn/linear.py`` (``F.linear``): it is
-built from the engine's matmul and add, whose backward passes do this
-exercise's work, so it needs no backward of its own.
-'''
-
-DERIVE = r'''Exercise linear: a fully connected layer, forward and backward.
+# The student file's docstring: the task, then the derivation at the file's level, then what is graded.
+TASK = r'''Exercise linear: a fully connected layer, forward and backward.
 
 Task
     Complete ``Linear.forward`` and ``Linear.backward`` for
@@ -55,12 +22,31 @@ Task
     backward receives g = dL/dy (``grad_output``, shape of y, read-only)
     and returns (dL/dx, dL/dW, dL/db), each in its input's shape and dtype.
 
-Derive
+'''
+
+DERIVATION = {
+    "derive": r'''Derive
     On paper: write dL/dx[n, i], dL/dW[o, i] and dL/db[o] as sums over
     one entry of y at a time, then turn each sum into whole-array
     operations.  Check each result's shape against its input's.
 
-Graded
+''',
+    "guided": r'''Derive
+    Write one entry: y[n, o] = sum_i x[n, i] W[o, i] + b[o].  With
+    g = dL/dy of shape (N, out_features):
+
+        dL/dx[n, i] = sum_o g[n, o] W[o, i]      ->  dL/dx = g W
+        dL/dW[o, i] = sum_n g[n, o] x[n, i]      ->  dL/dW = g^T x
+        dL/db[o]    = sum_n g[n, o]              ->  dL/db = g summed over n
+
+    The bias was broadcast over the N rows, so its gradient adds up the
+    gradient of every row.  Check your shapes: each gradient has the shape
+    of its input.
+
+''',
+}
+
+GRADED = r'''Graded
     forward's values, shape and dtype (float64, and float32 in gives
     float32 out); each gradient's shape, dtype and values, from calling
     your backward directly with a read-only grad_output, against the

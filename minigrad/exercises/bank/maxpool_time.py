@@ -9,40 +9,8 @@ TITLE = "Max-pooling over time, with ties"
 TOPIC = "Convolutions for text"
 DIFFICULTY = "medium"
 
-GUIDED = r'''Exercise maxpool_time: max-pooling over time, with ties.
-
-Task
-    Complete ``MaxPoolTime.forward(ctx, x)`` and ``MaxPoolTime.backward``:
-    the largest value of each channel over the whole sequence, as in Kim's
-    convolutional text classifier (``F.max_pool1d`` with a window as long
-    as the sequence, then squeezed):
-
-        x (N, C, L)   ->   y (N, C),   y[n, c] = max over t of x[n, c, t]
-
-Derive
-    y[n, c] is one of the entries x[n, c, t*] - the winner - and moving any
-    other entry a little does not change y.  So the gradient g[n, c] goes
-    to the winner and 0 to every other step:
-
-        dL/dx[n, c, t] = g[n, c] if t == t*(n, c), else 0
-
-    Ties: when several steps share the maximum, send the gradient to ONE of
-    them - the first, as ``np.argmax`` picks and PyTorch does - not to all
-    of them.  Sending g to each of k tied entries would count it k times.
-
-Graded
-    forward's values, shape and dtype (float64, and float32 in gives
-    float32 out); each gradient's shape, dtype and values, from calling
-    your backward directly with a read-only grad_output, against the
-    grader's finite differences; backward's time on a large input (at most
-    20 times the forward's).  Inputs full of ties are graded separately.
-
-The library's version is ``minigrad/nn/pooling.py`` (``F.max_pool1d``):
-windows, strides and padding, with the winners' indices scattered back by
-the backend.
-'''
-
-DERIVE = r'''Exercise maxpool_time: max-pooling over time, with ties.
+# The student file's docstring: the task, then the derivation at the file's level, then what is graded.
+TASK = r'''Exercise maxpool_time: max-pooling over time, with ties.
 
 Task
     Complete ``MaxPoolTime.forward(ctx, x)`` and ``MaxPoolTime.backward``:
@@ -55,11 +23,29 @@ Task
     When several steps share the maximum, the gradient goes to ONE of
     them: the first, as ``np.argmax`` picks and PyTorch does.
 
-Derive
+'''
+
+DERIVATION = {
+    "derive": r'''Derive
     Which entries of x does y[n, c] depend on, for a small change of each?
     What happens to a gradient sent to each of k tied entries?
 
-Graded
+''',
+    "guided": r'''Derive
+    y[n, c] is one of the entries x[n, c, t*] - the winner - and moving any
+    other entry a little does not change y.  So the gradient g[n, c] goes
+    to the winner and 0 to every other step:
+
+        dL/dx[n, c, t] = g[n, c] if t == t*(n, c), else 0
+
+    Ties: when several steps share the maximum, send the gradient to ONE of
+    them - the first, as ``np.argmax`` picks and PyTorch does - not to all
+    of them.  Sending g to each of k tied entries would count it k times.
+
+''',
+}
+
+GRADED = r'''Graded
     forward's values, shape and dtype (float64, and float32 in gives
     float32 out); each gradient's shape, dtype and values, from calling
     your backward directly with a read-only grad_output, against the

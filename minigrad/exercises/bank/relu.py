@@ -9,13 +9,24 @@ TITLE = "ReLU backward"
 TOPIC = "Activations"
 DIFFICULTY = "easy"
 
-GUIDED = r'''Exercise relu: the backward pass of the rectified linear unit.
+# The student file's docstring: the task, then the derivation at the file's level, then what is graded.
+TASK = r'''Exercise relu: the backward pass of the rectified linear unit.
 
 Task
     Complete ``ReLU.backward``.  ``forward`` is written for you and saves
-    its input x.
+    its input x:  y = max(x, 0).  backward receives g = dL/dy
+    (``grad_output``, read-only) and returns dL/dx, in x's shape and dtype.
+    At the kink x = 0 there is no derivative; like PyTorch, use 0 there.
 
-Derive
+'''
+
+DERIVATION = {
+    "derive": r'''Derive
+    Where is y the identity, where is it constant?  What does each piece
+    do to a small change of x?
+
+''',
+    "guided": r'''Derive
     y = max(x, 0) is the identity where x > 0 and constant (0) where x < 0:
 
         dy/dx = 1 where x > 0,   0 where x < 0
@@ -25,28 +36,10 @@ Derive
 
         dL/dx = g where x > 0, else 0
 
-Graded
-    your gradient's shape, dtype and values, from calling backward
-    directly with a read-only grad_output, against the grader's finite
-    differences (float64, and float32 in gives float32 out); backward's
-    time on a large input (at most 20 times the forward's).  Inputs exactly at the kink are graded separately.
+''',
+}
 
-The library's version is ``minigrad/ops/activation.py`` (``relu``).
-'''
-
-DERIVE = r'''Exercise relu: the backward pass of the rectified linear unit.
-
-Task
-    Complete ``ReLU.backward``.  ``forward`` is written for you and saves
-    its input x:  y = max(x, 0).  backward receives g = dL/dy
-    (``grad_output``, read-only) and returns dL/dx, in x's shape and dtype.
-    At the kink x = 0 there is no derivative; like PyTorch, use 0 there.
-
-Derive
-    Where is y the identity, where is it constant?  What does each piece
-    do to a small change of x?
-
-Graded
+GRADED = r'''Graded
     your gradient's shape, dtype and values, from calling backward
     directly with a read-only grad_output, against the grader's finite
     differences (float64, and float32 in gives float32 out); backward's

@@ -8,7 +8,8 @@ TITLE = "One step of SGD with momentum"
 TOPIC = "Optimisation"
 DIFFICULTY = "easy"
 
-GUIDED = r'''Exercise sgd_momentum: one step of SGD with momentum (PyTorch's update rule).
+# The student file's docstring: the task, then the derivation at the file's level, then what is graded.
+TASK = r'''Exercise sgd_momentum: one step of SGD with momentum (PyTorch's update rule).
 
 Task
     Complete ``sgd_momentum_step``, which takes NumPy arrays and returns the
@@ -22,7 +23,16 @@ Task
     You may return new arrays or update the given ones in place and return
     them.
 
-Derive
+'''
+
+DERIVATION = {
+    "derive": r'''Derive
+    Unroll the velocity over three steps: which past gradients does a step
+    move along, and with which weights?  Note where lr sits: outside v
+    (the grader compares the velocity too).
+
+''',
+    "guided": r'''Derive
     Unroll the velocity: v_t = g_t + m g_(t-1) + m^2 g_(t-2) + ...  Each
     step moves along a decaying sum of past gradients, which smooths out
     gradients that flip sign and speeds up those that agree.  Note where lr
@@ -30,31 +40,10 @@ Derive
     constant lr the parameter moves the same, but PyTorch keeps v free of
     lr, and so do we - the grader compares the velocity too.)
 
-Graded
-    one step and several steps in a row against the published rule, with
-    and without weight decay.
-'''
+''',
+}
 
-DERIVE = r'''Exercise sgd_momentum: one step of SGD with momentum (PyTorch's update rule).
-
-Task
-    Complete ``sgd_momentum_step``, which takes NumPy arrays and returns the
-    new parameter and the new velocity.  It is the rule ``optim.SGD`` applies
-    to each parameter, with dampening 0 and no Nesterov:
-
-        g = grad + weight_decay * param           (L2 penalty, when weight_decay > 0)
-        v = momentum * v + g                      (the velocity, or "momentum buffer")
-        param = param - lr * v
-
-    You may return new arrays or update the given ones in place and return
-    them.
-
-Derive
-    Unroll the velocity over three steps: which past gradients does a step
-    move along, and with which weights?  Note where lr sits: outside v
-    (the grader compares the velocity too).
-
-Graded
+GRADED = r'''Graded
     one step from a given velocity and several steps in a row against the
     published rule, with and without weight decay.
 

@@ -8,13 +8,25 @@ TITLE = "Sigmoid backward"
 TOPIC = "Activations"
 DIFFICULTY = "easy"
 
-GUIDED = r'''Exercise sigmoid: the backward pass of the logistic sigmoid.
+# The student file's docstring: the task, then the derivation at the file's level, then what is graded.
+TASK = r'''Exercise sigmoid: the backward pass of the logistic sigmoid.
 
 Task
     Complete ``Sigmoid.backward``.  ``forward`` is written for you: it
     computes y = 1 / (1 + e^-x) without overflow and saves y for backward.
+    backward receives g = dL/dy (``grad_output``, read-only) and returns
+    dL/dx, in x's shape and dtype.
 
-Derive
+'''
+
+DERIVATION = {
+    "derive": r'''Derive
+    Differentiate y = (1 + e^-x)^-1 with the chain rule, then rewrite the
+    result so that only y appears: forward saved y, and backward should
+    need no exponential.
+
+''',
+    "guided": r'''Derive
     With y = (1 + e^-x)^-1, the chain rule gives
 
         dy/dx = e^-x / (1 + e^-x)^2 = y * (1 - y)
@@ -25,31 +37,10 @@ Derive
 
     Express it through y, which forward saved: no exp() is needed.
 
-Graded
-    your gradient's shape, dtype and values, from calling backward
-    directly with a read-only grad_output, against the grader's finite
-    differences (float64, and float32 in gives float32 out); backward's
-    time on a large input (at most 20 times the forward's).
+''',
+}
 
-The library's version is ``minigrad/ops/activation.py`` (``sigmoid``):
-the same derivative, with the stable forward written once for sigmoid
-and softplus.
-'''
-
-DERIVE = r'''Exercise sigmoid: the backward pass of the logistic sigmoid.
-
-Task
-    Complete ``Sigmoid.backward``.  ``forward`` is written for you: it
-    computes y = 1 / (1 + e^-x) without overflow and saves y for backward.
-    backward receives g = dL/dy (``grad_output``, read-only) and returns
-    dL/dx, in x's shape and dtype.
-
-Derive
-    Differentiate y = (1 + e^-x)^-1 with the chain rule, then rewrite the
-    result so that only y appears: forward saved y, and backward should
-    need no exponential.
-
-Graded
+GRADED = r'''Graded
     your gradient's shape, dtype and values, from calling backward
     directly with a read-only grad_output, against the grader's finite
     differences (float64, and float32 in gives float32 out); backward's

@@ -8,13 +8,23 @@ TITLE = "Tanh backward"
 TOPIC = "Activations"
 DIFFICULTY = "easy"
 
-GUIDED = r'''Exercise tanh: the backward pass of the hyperbolic tangent.
+# The student file's docstring: the task, then the derivation at the file's level, then what is graded.
+TASK = r'''Exercise tanh: the backward pass of the hyperbolic tangent.
 
 Task
     Complete ``Tanh.backward``.  ``forward`` is written for you and saves
-    its output y = tanh(x).
+    its output y = tanh(x).  backward receives g = dL/dy (``grad_output``,
+    read-only) and returns dL/dx, in x's shape and dtype.
 
-Derive
+'''
+
+DERIVATION = {
+    "derive": r'''Derive
+    tanh(x) = (e^x - e^-x) / (e^x + e^-x).  Differentiate with the
+    quotient rule and simplify until only y appears.
+
+''',
+    "guided": r'''Derive
     tanh(x) = (e^x - e^-x) / (e^x + e^-x).  Differentiate with the quotient
     rule and simplify until only y appears:
 
@@ -24,27 +34,10 @@ Derive
 
         dL/dx = g * (1 - y^2)
 
-Graded
-    your gradient's shape, dtype and values, from calling backward
-    directly with a read-only grad_output, against the grader's finite
-    differences (float64, and float32 in gives float32 out); backward's
-    time on a large input (at most 20 times the forward's).
+''',
+}
 
-The library's version is ``minigrad/ops/activation.py`` (``tanh``).
-'''
-
-DERIVE = r'''Exercise tanh: the backward pass of the hyperbolic tangent.
-
-Task
-    Complete ``Tanh.backward``.  ``forward`` is written for you and saves
-    its output y = tanh(x).  backward receives g = dL/dy (``grad_output``,
-    read-only) and returns dL/dx, in x's shape and dtype.
-
-Derive
-    tanh(x) = (e^x - e^-x) / (e^x + e^-x).  Differentiate with the
-    quotient rule and simplify until only y appears.
-
-Graded
+GRADED = r'''Graded
     your gradient's shape, dtype and values, from calling backward
     directly with a read-only grad_output, against the grader's finite
     differences (float64, and float32 in gives float32 out); backward's

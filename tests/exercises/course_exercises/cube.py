@@ -14,8 +14,11 @@ NAME = "cube"
 TITLE = "The backward of y = x^3"
 TOPIC = "Warm-up"
 DIFFICULTY = "easy"
-DERIVE = """Exercise cube: write cube_backward(x, g), the gradient of L = sum(g * x^3) with respect to x."""
-GUIDED = DERIVE + "\n\nThe derivative of x^3 is 3 x^2."
+TASK = """Exercise cube: write cube_backward(x, g), the gradient of L = sum(g * x^3) with respect to x.
+
+"""
+DERIVATION = {"derive": "", "guided": "The derivative of x^3 is 3 x^2.\n\n"}
+GRADED = "Graded: the result against finite differences of x^3.\n"
 SKELETON = '''import numpy as np  # noqa: F401
 
 
