@@ -71,6 +71,12 @@ MISTAKES = [
         ("batchnorm1d", [("return grad_x, grad_gamma, grad_beta, None",
                           "return grad_x.astype(np.float64), grad_gamma, grad_beta, None")],
          {"backward_float32", "fast"}, ["dtype"], []),
+        ("relu", [("return grad_output * (x > 0)", "return grad_output * (x >= 0)")], {"kink"}, ["PyTorch"], []),
+        ("embedding", [("grad_weight[ctx.padding_idx] = 0", "pass")], BACKWARD, ["padding row"], ["repeated"]),
+        ("dropout", [("keep = generator.random(x.shape) >= p", "keep = generator.random(x.shape) < p")],
+         {"forward"}, ["probability to drop"], []),
+        ("sgd_momentum", [("param = param - lr * velocity", "param = param + lr * velocity")],
+         {"one_step", "five_steps", "weight_decay"}, ["sign"], []),
     ],
 ]
 CASES = [(group, mistake) for group, mistakes in enumerate(MISTAKES) for mistake in mistakes]
