@@ -165,7 +165,7 @@ def _supervise(command, scratch, limits):
     total = [0]
 
     def drain():
-        for chunk in iter(lambda: process.stdout.read(65536), b""):
+        for chunk in iter(lambda: process.stdout.read1(65536), b""):  # what is there, without waiting for more
             total[0] += len(chunk)
             if len(kept) < OUTPUT_LIMIT:
                 kept.extend(chunk[: OUTPUT_LIMIT - len(kept)])
@@ -182,7 +182,8 @@ def _supervise(command, scratch, limits):
     process.wait()
     _become_subreaper(False)
     reader.join(timeout=2)
-    process.stdout.close()
+    if not reader.is_alive():  # a process we could not kill may hold the pipe: then leave it to the daemon thread
+        process.stdout.close()
     if outcome.ended == "ok" and process.returncode != 0:
         outcome.ended = "died"
         code = process.returncode

@@ -2,5 +2,5 @@
 import subprocess
 import sys
 
-process = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(120)"], start_new_session=True)
+process = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)"], start_new_session=True)
 print("DETACHED", process.pid, flush=True)
