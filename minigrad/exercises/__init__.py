@@ -1,24 +1,25 @@
-"""Classroom exercises: write forward and backward passes, check them, get a grade.
+"""Classroom exercises: derive a backward pass, write it, and get a grade that can't be forged.
 
-    python -m minigrad.exercises list                  # the exercises, with difficulty and lecture
-    python -m minigrad.exercises start hw1             # student files + README into hw1/
-    python -m minigrad.exercises check hw1             # grade them (--json for course tooling)
-    python -m minigrad.exercises solutions keys        # the reference solutions, for instructors
+    python -m minigrad.exercises list                        # the exercises, their checks and points
+    python -m minigrad.exercises start hw1 [NAME ...]        # student files + README into hw1/
+    python -m minigrad.exercises check hw1 [--json] [--hint] # a student's self-check
+    python -m minigrad.exercises grade submissions/ --course course.toml --out grades.csv
 
 Where things live:
 
-- ``solutions/<name>.py``  the reference solution of each exercise, with the
-  student's part between ``# BEGIN SOLUTION`` and ``# END SOLUTION``;
-- ``generate.py``          turns a solution into the student's file (each region
-  becomes a ``NotImplementedError`` stub with the region's hint);
-- ``catalog.py``           the list of exercises: title, lecture, difficulty;
-- ``checks/<name>.py``     the graded checks of each exercise;
-- ``checking.py``          the tools the checks are written with;
-- ``runner.py``            grades one exercise inside its own process;
-- ``grader.py``            runs those processes with a time limit, prints the table.
+- ``bank/<name>.py``  each exercise: its public forward, its text at two levels, its checks and hints;
+- ``bank/kit.py``     what checks are made of, and the usual checks of a Function;
+- ``catalog.py``      the exercises of the bank and of a course's own folders;
+- ``course.py``       the course file (course.toml);
+- ``rules.py``        the static check of a submission, before it runs;
+- ``sandbox.py``      the child process that runs a submission, and its limits;
+- ``compare.py``      comparisons and the messages they give;
+- ``grader.py``       the trusted parent: points, tables, the gradebook;
+- ``generate.py``     the student folder that ``start`` writes.
 """
-from .catalog import EXERCISES, Exercise
-from .generate import write_assignment, write_solutions
-from .grader import format_table, grade
+from .catalog import Exercise, available, select
+from .course import Course, load
+from .grader import format_table, grade_exercise, grade_folder, grade_submissions
 
-__all__ = ["EXERCISES", "Exercise", "format_table", "grade", "write_assignment", "write_solutions"]
+__all__ = ["Course", "Exercise", "available", "format_table", "grade_exercise", "grade_folder", "grade_submissions",
+           "load", "select"]

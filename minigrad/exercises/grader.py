@@ -1,182 +1,242 @@
-"""The autograder: each exercise in its own process, with a time limit, then a score table.
+"""The grader: the trusted parent that holds the checks, runs the student's code elsewhere, and gives points.
 
-``grade(directory)`` grades the student's files in ``directory``.  For each
-exercise it starts a fresh Python process (``runner.py``) that imports only
-that one file, so an exercise that crashes, prints without end or never
-returns costs that exercise its points and nothing more:
+For one exercise of one student folder, ``grade_exercise``:
 
-- the process is stopped after ``timeout`` seconds and the exercise scores 0
-  with the reason "time limit";
-- the student's output is kept only up to a bound, and reported truncated;
-- the process writes no bytecode (``-B``), so no ``.pyc`` of the student's
-  files - or of anything else - appears next to them.
+1. reads the student's file with the rules (``rules.py``); a violation
+   scores 0 with the line it is on, and nothing runs;
+2. builds every check's plan from a generator seeded by the exercise's
+   name and the course's seed (``kit.py``);
+3. runs the calls of every check in one child (``sandbox.py``),
+   which writes one result file per call as it goes: when the child
+   crashes, hangs or writes garbage, the checks whose calls came back
+   are judged, and the rest score 0 with the reason;
+4. runs the timed checks last in the same child, and counts them only
+   when the backward is right (a fast wrong backward earns nothing);
+5. judges each check here, from the arrays alone, with the points of the
+   catalogue and the course file.
 
-Random inputs are seeded from the exercise's name (and ``seed``, 0 unless
-an instructor picks another), so a submission gets the same grade every
-time it is graded.
+``grade_folder`` grades a folder; ``grade_submissions`` a folder of
+student folders, with a CSV gradebook and one JSON per student.
 """
+import csv
+import io
 import json
-import os
-import signal
-import subprocess
-import sys
-import tempfile
-import threading
+import zlib
 from pathlib import Path
 
-from . import catalog
-from .generate import MANIFEST
+import numpy as np
 
-DEFAULT_TIMEOUT = 10.0
-PIPE_LIMIT = 4000  # bytes kept of what the child writes to its real stdout/stderr
-_PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])  # the folder that holds the minigrad package
-_CHILD = (
-    "import sys; sys.dont_write_bytecode = True; sys.path.insert(0, sys.argv.pop(1)); "
-    "from minigrad.exercises.runner import main; main()"
-)
+from . import catalog, rules, sandbox
+from .compare import SLOW, Failed, StudentError
+from .course import Course
 
 
-def exercises_in(directory, names=None):
-    """The exercises to grade: ``names``, else those of the folder's assignment.json, else the files present."""
-    directory = Path(directory)
-    if names:
-        return catalog.select(names)
-    manifest = directory / MANIFEST
-    if manifest.is_file():
-        try:
-            return catalog.select(json.loads(manifest.read_text(encoding="utf-8"))["exercises"])
-        except (ValueError, KeyError, TypeError):
-            pass
-    present = [e for e in catalog.EXERCISES if (directory / e.file_name).is_file()]
-    if not present:
-        raise FileNotFoundError(
-            f"no exercise files in {directory}; start an assignment there first: "
-            f"python -m minigrad.exercises start {directory}"
-        )
-    return present
+
+def exercise_seed(name, seed):
+    return [zlib.crc32(name.encode("utf-8")), int(seed)]
 
 
-def grade(directory, names=None, timeout=DEFAULT_TIMEOUT, seed=0):
-    """Grade the student's files in ``directory``; return the result as plain data (what --json prints)."""
-    directory = Path(directory)
-    results = [grade_exercise(directory, e, timeout=timeout, seed=seed) for e in exercises_in(directory, names)]
-    return {
-        "directory": str(directory),
-        "points": sum(r["points"] for r in results),
-        "max_points": sum(r["max_points"] for r in results),
-        "passed": sum(r["status"] == "pass" for r in results),
-        "exercises": results,
-        "timeout": timeout,
-        "seed": seed,
-    }
-
-
-def grade_exercise(directory, exercise, timeout=DEFAULT_TIMEOUT, seed=0):
-    """Grade one exercise's file in its own process; never raises for anything the student's code does."""
-    path = Path(directory).resolve() / exercise.file_name
+def grade_exercise(folder, exercise, course=None):
+    """Grade ``exercise`` in the student's ``folder``; never raises for anything the student's code does."""
+    course = course or Course()
+    points = exercise.points(course)
+    result = {"name": exercise.name, "points": 0, "max_points": sum(points.values()), "status": "fail",
+              "reason": None, "checks": [], "output": "", "output_chars": 0}
+    path = Path(folder).resolve() / exercise.file_name
     if not path.is_file():
-        return _zero(exercise, "missing", f"{exercise.file_name} is not in {directory}; write it with: "
-                     f"python -m minigrad.exercises start {directory} {exercise.name}")
-    with tempfile.TemporaryDirectory(prefix="minigrad-grade-") as scratch:
-        result_path = Path(scratch) / "result.json"
-        command = [sys.executable, "-B", "-c", _CHILD, _PACKAGE_ROOT, exercise.name, str(path), str(result_path),
-                   str(seed)]
-        outcome = _run(command, scratch, timeout)
-        if outcome["timed_out"]:
-            return _zero(exercise, "timeout",
-                         f"time limit: stopped after {timeout:g} s without finishing (an endless loop, or "
-                         "code far too slow?).", outcome)
-        try:
-            result = json.loads(result_path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return _zero(exercise, "error",
-                         f"the grading process ended without a result (exit code {outcome['returncode']}): did "
-                         "your code end the process (os._exit) or crash the interpreter?", outcome)
-    if outcome["output"]:
-        result["output"] = ((result.get("output") or "") + "\n" + outcome["output"]).strip("\n")
-        result["output_chars"] = result.get("output_chars", 0) + outcome["output_bytes"]
+        return _all_zero(result, exercise, points, "missing",
+                         f"{exercise.file_name} is not in {folder}; write it with: "
+                         f"python -m minigrad.exercises start {folder} {exercise.name}")
+    problems = rules.check_file(path, allow=course.allow_of(exercise.name))
+    if problems:
+        return _all_zero(result, exercise, points, "refused",
+                         "the file breaks the rules of a submission, so it was not run:\n" + "\n".join(problems[:5]))
+    limits = sandbox.Limits(wall=course.timeout_of(exercise.name), cpu=course.timeout_of(exercise.name),
+                            memory_mb=course.memory_mb)
+    plans = []
+    for index, check in enumerate(exercise.checks):
+        rng = np.random.default_rng(exercise_seed(exercise.name, course.seed) + [index])
+        plans.append(check.build(rng, course.scale))
+    # One child for every call, the timed ones last: results come back one file per call, so whatever was
+    # judged before a crash, a hang or garbage keeps its points.
+    order = sorted(range(len(plans)), key=lambda i: exercise.checks[i].timed)
+    outcome, slices = _run_plans(exercise, path, [plans[i] for i in order], limits)
+    _add_output(result, outcome)
+    if outcome.import_error is not None:
+        error = _student_error(outcome.import_error)
+        return _all_zero(result, exercise, points, "error", f"importing {exercise.file_name} failed: {error.text}"
+                         + (f" ({error.line})" if error.line else ""))
+    rows = {}
+    for i, (start, stop) in zip(order, slices):
+        rows[i] = _judge(exercise.checks[i], plans[i], outcome.results[start:stop], stop - start, outcome)
+    backward_ok = all(rows[i]["passed"] for i, c in enumerate(exercise.checks) if c.key.startswith("backward"))
+    for i, check in enumerate(exercise.checks):
+        if check.timed and not backward_ok:  # a fast wrong backward earns nothing
+            rows[i] = dict(_row(check, False, "not counted: the backward must be right first."), skipped=True)
+    result["checks"] = [rows[i] for i in range(len(exercise.checks))]
+    for row, check in zip(result["checks"], exercise.checks):
+        row["max_points"] = points[check.key]
+        row["points"] = points[check.key] if row["passed"] else 0
+    result["points"] = sum(row["points"] for row in result["checks"])
+    if all(row["passed"] for row in result["checks"]):
+        result["status"] = "pass"
+    elif result["points"] == 0 and all(row["not_implemented"] or row.get("skipped") for row in result["checks"]):
+        result["status"] = "not implemented"
+    elif outcome.ended == "timeout":
+        result["status"] = "timeout"
+    if outcome.ended != "ok":
+        result["reason"] = _ended(outcome)
     return result
 
 
-def _zero(exercise, status, reason, outcome=None):
-    from . import checks
+def _run_plans(exercise, path, plans, limits):
+    """Run the calls of ``plans`` in one child; return the outcome and each plan's (start, stop) in it."""
+    calls, arrays, slices = [], {}, []
+    for j, plan in enumerate(plans):
+        start = len(calls)
+        for call in plan.calls:
+            call = json.loads(json.dumps(call))
+            for spec in call["args"] + list(call.get("kwargs", {}).values()):
+                if "array" in spec:
+                    spec["array"] = f"c{j}{spec['array']}"
+            if "grad" in call:
+                call["grad"] = f"c{j}{call['grad']}"
+            calls.append(call)
+        arrays.update({f"c{j}{key}": value for key, value in plan.arrays.items()})
+        slices.append((start, len(calls)))
+    outcome = sandbox.run(exercise.name, path, calls, arrays, limits, exercise.source)
+    return outcome, slices
 
-    return {
-        "name": exercise.name,
-        "points": 0,
-        "max_points": sum(c.points for c in checks.load(exercise.name).CHECKS),
-        "status": status,
-        "reason": reason,
-        "checks": [],
-        "output": outcome["output"] if outcome else "",
-        "output_chars": outcome["output_bytes"] if outcome else 0,
-    }
 
-
-def _run(command, cwd, timeout):
-    """Run ``command``; stop it (and any process it started) after ``timeout`` s; keep a bounded output."""
-    env = dict(os.environ)
-    env.update(PYTHONDONTWRITEBYTECODE="1", PYTHONHASHSEED="0", PYTHONIOENCODING="utf-8",
-               OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", MKL_NUM_THREADS="1")
-    posix = os.name == "posix"
-    process = subprocess.Popen(command, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                               stderr=subprocess.STDOUT, start_new_session=posix)
-    kept = bytearray()
-    total = [0]
-
-    def drain():
-        for chunk in iter(lambda: process.stdout.read(65536), b""):
-            total[0] += len(chunk)
-            if len(kept) < PIPE_LIMIT:
-                kept.extend(chunk[: PIPE_LIMIT - len(kept)])
-
-    reader = threading.Thread(target=drain, daemon=True)
-    reader.start()
-    timed_out = False
+def _judge(check, plan, results, expected, outcome):
+    if len(results) < expected:
+        return _row(check, False, f"not finished: the process running your code {_ended(outcome)}.",
+                    "an endless loop, or code far too slow?" if outcome.ended == "timeout" else None)
     try:
-        process.wait(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        timed_out = True
-        try:
-            if posix:
-                os.killpg(process.pid, signal.SIGKILL)
-            else:
-                process.kill()
-        except (ProcessLookupError, PermissionError):
-            pass
-        process.wait()
-    reader.join(timeout=2)
-    process.stdout.close()
-    return {
-        "timed_out": timed_out,
-        "returncode": process.returncode,
-        "output": kept.decode("utf-8", errors="replace")
-        + (f"\n... ({total[0] - len(kept)} more bytes not shown)" if total[0] > len(kept) else ""),
-        "output_bytes": total[0],
-    }
+        plan.judge(results)
+    except Failed as failure:
+        return _row(check, False, failure.message, failure.hint)
+    except StudentError as error:
+        return _student_row(check, error)
+    return _row(check, True)
 
 
-# ---------------------------------------------------------------------------------------- the table
+def _student_row(check, error):
+    where = f" ({error.line})" if error.line else ""
+    if error.kind == "not_implemented":
+        return _row(check, False, f"not implemented: {error.text.partition(': ')[2]}", not_implemented=True)
+    if error.kind == "exit":
+        return _row(check, False, "your code called exit().", "a graded function returns its result.")
+    if error.kind == "budget":
+        return _row(check, False, "backward ran past its CPU budget on a large input.", SLOW)
+    return _row(check, False, f"your code raised {error.text}{where}", _exception_hint(error.text))
+
+
+def _exception_hint(text):
+    if "read-only" in text:
+        return ("grad_output and forward's inputs are read-only, as in minigrad's engine: compute into a new array "
+                "instead of changing them in place (g = g * m, not g *= m).")
+    if "matmul" in text or "aligned" in text or "operand" in text:
+        return "the shapes of a matrix product do not fit: print both shapes; a transpose may be missing or extra."
+    if "broadcast" in text:
+        return "two arrays whose shapes do not broadcast were combined: print their shapes."
+    if text.startswith("IndexError"):
+        return "an index is out of range or has the wrong number of dimensions: print the shapes involved."
+    if text.startswith("AttributeError"):
+        return "a name is misspelt, or something is None that should not be (a missing return?)."
+    return None
+
+
+def _student_error(arrays):
+    return StudentError(str(arrays["error_kind"]), str(arrays["error"]), str(arrays["error_line"]))
+
+
+def _ended(outcome):
+    return {"timeout": "was stopped: " + outcome.detail, "died": "ended early: " + outcome.detail,
+            "garbage": "wrote a result the grader refused: " + outcome.detail}.get(outcome.ended, "ended")
+
+
+def _row(check, passed, message=None, hint=None, not_implemented=False):
+    return {"key": check.key, "description": check.description, "points": 0, "max_points": check.points,
+            "passed": passed, "not_implemented": not_implemented, "message": message, "hint": hint}
+
+
+def _all_zero(result, exercise, points, status, reason):
+    result.update(status=status, reason=reason, points=0)
+    result["checks"] = [dict(_row(c, False, "not run"), max_points=points[c.key]) for c in exercise.checks]
+    return result
+
+
+def _add_output(result, outcome):
+    if outcome.output_bytes:
+        result["output"] = (result["output"] + "\n" + outcome.output).strip("\n")
+        result["output_chars"] += outcome.output_bytes
+
+
+# ------------------------------------------------------------------------------------- folders and classes
+def grade_folder(folder, names=None, course=None, hints_used=None):
+    """Grade the student's files in ``folder``: what ``check --json`` prints."""
+    course = course or Course()
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise FileNotFoundError(f"{folder} is not a folder; make one with: python -m minigrad.exercises start "
+                                f"{folder}")
+    exercises = catalog.select(names, course)
+    results = [grade_exercise(folder, e, course) for e in exercises]
+    for r in results:
+        r["hints_used"] = (hints_used or {}).get(r["name"], 0)
+    return {"directory": str(folder), "points": sum(r["points"] for r in results),
+            "max_points": sum(r["max_points"] for r in results), "passed": sum(r["status"] == "pass" for r in results),
+            "exercises": results, "seed": course.seed, "scale": course.scale}
+
+
+def grade_submissions(submissions, course=None):
+    """Grade every student folder in ``submissions``: {student: result}, in name order."""
+    submissions = Path(submissions)
+    if not submissions.is_dir():
+        raise FileNotFoundError(f"{submissions} is not a folder of student folders")
+    students = sorted(p for p in submissions.iterdir() if p.is_dir() and not p.name.startswith("."))
+    if not students:
+        raise FileNotFoundError(f"{submissions} holds no student folders (one folder per student)")
+    return {p.name: grade_folder(p, course=course) for p in students}
+
+
+def gradebook_csv(graded):
+    """The CSV gradebook: student, each exercise's points, total (and a header with the maximum of each)."""
+    first = next(iter(graded.values()))
+    names = [r["name"] for r in first["exercises"]]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["student"] + names + ["total"])
+    writer.writerow(["(max)"] + [r["max_points"] for r in first["exercises"]] + [first["max_points"]])
+    for student, result in graded.items():
+        writer.writerow([student] + [r["points"] for r in result["exercises"]] + [result["points"]])
+    return buffer.getvalue()
+
+
+# ---------------------------------------------------------------------------------------------- the table
+LABELS = {"pass": "pass", "fail": "FAIL", "not implemented": "not implemented", "timeout": "FAIL (time limit)",
+          "error": "FAIL (error)", "missing": "missing", "refused": "FAIL (rules)"}
+
+
 def format_table(result, show_output=False):
-    """The score table that ``check`` prints: one line per exercise, and what went wrong under a failure."""
+    """The score table ``check`` prints: one line per exercise, what went wrong under a failure."""
     width = max([len("exercise")] + [len(r["name"]) for r in result["exercises"]]) + 2
     lines = [f"{'exercise':<{width}}{'points':>8}  result", f"{'-' * (width - 2):<{width}}{'-' * 8}  {'-' * 15}"]
     for r in result["exercises"]:
-        label = {"pass": "pass", "fail": "FAIL", "not implemented": "not implemented", "timeout": "FAIL (time limit)",
-                 "error": "FAIL (error)", "missing": "missing"}.get(r["status"], r["status"])
-        lines.append(f"{r['name']:<{width}}{r['points']:>4}/{r['max_points']:<3}  {label}")
+        lines.append(f"{r['name']:<{width}}{r['points']:>4}/{r['max_points']:<3}  {LABELS.get(r['status'], r['status'])}")
         if r.get("reason"):
             lines.extend("    " + part for part in r["reason"].splitlines())
-        if r["status"] not in ("pass", "not implemented"):
+        if r["status"] not in ("pass", "not implemented", "refused", "missing", "error"):
             for check in r["checks"]:
                 if check["passed"]:
                     continue
                 lines.append(f"    - {check['description']} (0/{check['max_points']})")
                 lines.extend("        " + part for part in (check["message"] or "").splitlines())
-                if check.get("report"):
-                    lines.extend("        " + part for part in check["report"].splitlines())
                 if check.get("hint"):
                     lines.append(f"        hint: {check['hint']}")
+        for number, hint in enumerate(r.get("revealed", []), 1):
+            lines.append(f"    graded hint {number}: {hint}")
         if r.get("output_chars"):
             if show_output:
                 lines.append("    your code printed:")
@@ -187,4 +247,3 @@ def format_table(result, show_output=False):
     lines.append(f"{'total':<{width}}{result['points']:>4}/{result['max_points']:<3}  "
                  f"{result['passed']} of {len(result['exercises'])} exercises passed")
     return "\n".join(lines)
-

@@ -1,0 +1,444 @@
+"""The boundary a submission crosses: student code runs here, in a child process, and returns only arrays.
+
+What it guards against (the threat model; the exercises README says it
+for instructors):
+
+- **A forged score.**  The child never reports points.  It receives its
+  inputs as an ``.npz`` in a fresh scratch folder and writes one
+  ``result_<k>.npz`` per call; the parent loads each with
+  ``allow_pickle=False`` after checking its zip headers (stored, not
+  compressed; every array's declared size within the member's bytes and
+  within ``ARRAY_LIMIT``), so a file can neither run code nor make the
+  parent allocate what it does not hold.  The parent (``grader.py``)
+  judges the arrays and computes every point itself.
+- **Runaway code.**  Resource limits are set in the child before Python
+  starts (``preexec_fn``), soft and hard alike, and CAP_SYS_RESOURCE is
+  dropped from the capability bounding set (it lets root raise a hard
+  limit), so the child cannot raise them:
+  CPU seconds, address space, file size, number of processes, no core
+  dumps.  The child runs in its own session and process group; the parent
+  owns the wall-clock limit, and when the child ends or runs out of time
+  it kills the group and every descendant it finds in ``/proc``, also
+  those that left the group with ``setsid()``: the grader makes itself a
+  child subreaper (Linux), so orphaned grandchildren become its children
+  and are found.
+- **Flooded or injected output.**  The child's stdout and stderr go to a
+  pipe the parent reads into a bounded buffer; that text is shown to the
+  student as "your code printed", indented, and never parsed.
+- **Files.**  The child's working folder is a scratch folder deleted
+  afterwards; the only files read back are the result files named above.
+
+What it does *not* do: it is not an OS sandbox.  A child runs as the
+grader's user, may read any file that user can read, and, if it reaches
+``os`` despite the static rules (``rules.py``), may signal the grader's
+processes.  Grade untrusted submissions in a container or a VM.
+
+The child's side is ``child_main`` (run as ``python -I -B -c BOOT``:
+isolated mode, no bytecode, a minimal environment).
+"""
+import ctypes
+import json
+import math
+import os
+import re
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+OUTPUT_LIMIT = 8000  # bytes of the child's printed output that are kept
+ARRAY_LIMIT = 2**24  # entries per returned array
+FILE_LIMIT = 2**28  # bytes any file the child writes may reach (RLIMIT_FSIZE)
+KEY = re.compile(r"^[a-z_]{1,16}[0-9]{0,3}$")
+PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])
+BOOT = (
+    "import sys; sys.path.insert(0, sys.argv[1]); "
+    "from minigrad.exercises.sandbox import child_main; child_main(sys.argv[2], sys.argv[3], sys.argv[4])"
+)
+_PR_SET_CHILD_SUBREAPER = 36
+_PR_CAPBSET_DROP = 24
+_CAP_SYS_RESOURCE = 24
+
+
+@dataclass
+class Limits:
+    """What one child may use: wall-clock and CPU seconds, address space in MiB."""
+
+    wall: float = 10.0
+    cpu: float = 10.0
+    memory_mb: int = 2048
+
+
+@dataclass
+class Outcome:
+    """What came back from a child: one dict of arrays per call that finished, and how the child ended."""
+
+    results: list = field(default_factory=list)
+    import_error: dict = None
+    ended: str = "ok"  # ok, timeout, died, garbage
+    detail: str = ""
+    output: str = ""
+    output_bytes: int = 0
+
+
+# ------------------------------------------------------------------------------------------ parent side
+def run(name, student_file, calls, arrays, limits, exercise_module):
+    """Run ``calls`` on the student's ``student_file`` in a fresh child; return an Outcome.
+
+    ``calls`` is a list of plain dicts (see ``child_main``), ``arrays`` the
+    named input arrays they refer to, ``exercise_module`` the import path of
+    the bank module whose helpers the calls may name.
+    """
+    student_file = Path(student_file).resolve()
+    with tempfile.TemporaryDirectory(prefix="minigrad-sandbox-") as scratch:
+        scratch = Path(scratch)
+        np.savez(scratch / "inputs.npz", **arrays)
+        job = {"name": name, "file": str(student_file), "module": exercise_module, "calls": calls}
+        (scratch / "job.json").write_text(json.dumps(job), encoding="utf-8")
+        command = [sys.executable, "-I", "-B", "-c", BOOT, PACKAGE_ROOT, str(scratch), str(student_file.parent),
+                   exercise_module]
+        outcome = _supervise(command, scratch, limits)
+        outcome.import_error = _load_result(scratch / "result_import.npz", outcome)
+        for k in range(len(calls)):
+            result = _load_result(scratch / f"result_{k}.npz", outcome)
+            if result is None:
+                break
+            outcome.results.append(result)
+    if outcome.ended == "ok" and outcome.import_error is None and len(outcome.results) < len(calls):
+        outcome.ended = "died"
+        outcome.detail = "the process ended before its work was done (exit code 0)"
+    return outcome
+
+
+def _environment():
+    """A minimal environment: nothing of the grader's, one BLAS thread, fixed hashing."""
+    env = {"PYTHONHASHSEED": "0", "PYTHONIOENCODING": "utf-8", "LC_ALL": "C.UTF-8"}
+    for variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        env[variable] = "1"
+    return env
+
+
+def _limit_child(limits):
+    """Runs in the child between fork and exec: soft and hard limits alike, so none can be raised."""
+
+    def apply():
+        import resource
+
+        cpu = int(math.ceil(limits.cpu))
+        settings = [
+            (resource.RLIMIT_CPU, cpu),
+            (resource.RLIMIT_AS, limits.memory_mb * 2**20),
+            (resource.RLIMIT_FSIZE, FILE_LIMIT),
+            (resource.RLIMIT_CORE, 0),
+            (resource.RLIMIT_NPROC, 0),  # not enforced for root: the /proc sweep below covers that case
+        ]
+        for which, value in settings:
+            try:
+                resource.setrlimit(which, (value, value))
+            except (ValueError, OSError):
+                pass  # already lower, or not on this system
+        # Root may raise a hard limit with CAP_SYS_RESOURCE: drop it from the bounding set, so that the
+        # program exec'd next (Python) starts without it (a no-op where it is absent already).
+        try:
+            ctypes.CDLL(None, use_errno=True).prctl(_PR_CAPBSET_DROP, _CAP_SYS_RESOURCE, 0, 0, 0)
+        except (OSError, AttributeError):
+            pass
+
+    return apply
+
+
+def _supervise(command, scratch, limits):
+    posix = os.name == "posix"
+    _become_subreaper(True)
+    before = set(_children_of(os.getpid()))
+    process = subprocess.Popen(command, cwd=scratch, env=_environment(), stdin=subprocess.DEVNULL,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=posix,
+                               preexec_fn=_limit_child(limits) if posix else None)
+    kept = bytearray()
+    total = [0]
+
+    def drain():
+        for chunk in iter(lambda: process.stdout.read1(65536), b""):  # what is there, without waiting for more
+            total[0] += len(chunk)
+            if len(kept) < OUTPUT_LIMIT:
+                kept.extend(chunk[: OUTPUT_LIMIT - len(kept)])
+
+    reader = threading.Thread(target=drain, daemon=True)
+    reader.start()
+    outcome = Outcome()
+    try:
+        process.wait(timeout=limits.wall)
+    except subprocess.TimeoutExpired:
+        outcome.ended = "timeout"
+        outcome.detail = f"stopped after {limits.wall:g} s of wall-clock time"
+    _kill_tree(process, before)
+    process.wait()
+    _become_subreaper(False)
+    reader.join(timeout=2)
+    if not reader.is_alive():  # a process we could not kill may hold the pipe: then leave it to the daemon thread
+        process.stdout.close()
+    if outcome.ended == "ok" and process.returncode != 0:
+        outcome.ended = "died"
+        code = process.returncode
+        if code == -signal.SIGXCPU or code == -signal.SIGKILL and limits.cpu < limits.wall:
+            outcome.detail = f"killed (signal {-code}): the CPU time limit of {limits.cpu:g} s, or the memory limit"
+        else:
+            outcome.detail = f"exit code {code}" if code > 0 else f"killed by signal {-code}"
+    outcome.output = kept.decode("utf-8", errors="replace")
+    if total[0] > len(kept):
+        outcome.output += f"\n... ({total[0] - len(kept)} more bytes not shown)"
+    outcome.output_bytes = total[0]
+    return outcome
+
+
+def _become_subreaper(on):
+    """Make orphaned descendants this process's children (Linux), so that none escapes the sweep."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_CHILD_SUBREAPER, int(on), 0, 0, 0)
+    except (OSError, AttributeError):
+        pass
+
+
+def _parents():
+    """{pid: parent pid} of every process in /proc (empty where there is no /proc)."""
+    table = {}
+    try:
+        entries = os.listdir("/proc")
+    except OSError:
+        return table
+    for entry in entries:
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as handle:
+                stat = handle.read().decode("ascii", "replace")
+            table[int(entry)] = int(stat[stat.rindex(")") + 2 :].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+    return table
+
+
+def _children_of(pid):
+    return [child for child, parent in _parents().items() if parent == pid]
+
+
+def _descendants(root):
+    table = _parents()
+    found, frontier = [], [root]
+    while frontier:
+        pid = frontier.pop()
+        kids = [child for child, parent in table.items() if parent == pid]
+        found.extend(kids)
+        frontier.extend(kids)
+    return found
+
+
+def _kill_tree(process, before):
+    """SIGKILL the child's group, its descendants, and orphans reparented to us since it started."""
+    for _ in range(3):  # a process may fork while we sweep: sweep until nothing new is found
+        victims = set(_descendants(process.pid))
+        victims.update(pid for pid in _children_of(os.getpid()) if pid not in before and pid != process.pid)
+        try:
+            os.killpg(process.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError, OSError):
+            pass
+        if process.poll() is None:
+            process.kill()
+        for pid in victims:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+        for pid in victims:  # reap the ones that became our children
+            try:
+                os.waitpid(pid, 0)
+            except (ChildProcessError, OSError):
+                pass
+        if not victims:
+            break
+
+
+def _load_result(path, outcome):
+    """The arrays of one result file, or None; a malformed file marks the outcome as garbage."""
+    if not path.is_file():
+        return None
+    try:
+        arrays = read_npz(path)
+    except ValueError as error:
+        outcome.ended = "garbage"
+        outcome.detail = f"{path.name}: {error}"
+        return None
+    return arrays
+
+
+def read_npz(path, limit=ARRAY_LIMIT):
+    """Load an .npz written by untrusted code: no pickles, no compression, nothing larger than it holds."""
+    if os.path.getsize(path) > FILE_LIMIT:
+        raise ValueError("the file is larger than any result can be")
+    try:
+        with zipfile.ZipFile(path) as archive:
+            for info in archive.infolist():
+                if info.compress_type != zipfile.ZIP_STORED:
+                    raise ValueError(f"{info.filename} is compressed")
+                key = info.filename[:-4] if info.filename.endswith(".npy") else ""
+                if not KEY.match(key):
+                    raise ValueError(f"unexpected entry {info.filename[:40]!r}")
+                with archive.open(info) as member:
+                    version = np.lib.format.read_magic(member)
+                    if version not in ((1, 0), (2, 0)):
+                        raise ValueError(f"{key} has .npy format version {version}")
+                    header = np.lib.format.read_array_header_1_0 if version == (1, 0) else \
+                        np.lib.format.read_array_header_2_0
+                    shape, _, dtype = header(member)
+                if dtype.kind not in "biufU" or len(shape) > 8:
+                    raise ValueError(f"{key} has dtype {dtype} or {len(shape)} dimensions")
+                count = math.prod(shape)
+                if count > limit or count * dtype.itemsize > info.file_size:
+                    raise ValueError(f"{key} declares shape {shape}, more than the file holds or may hold")
+        with np.load(path, allow_pickle=False) as data:
+            return {key: data[key] for key in data.files}
+    except (OSError, zipfile.BadZipFile, EOFError, KeyError, TypeError) as error:
+        raise ValueError(f"not a valid result file ({type(error).__name__})") from None
+
+
+# ------------------------------------------------------------------------------------------- child side
+def child_main(scratch, student_folder, exercise_module):
+    """Import the student's file, run each call of job.json, write result_<k>.npz after each."""
+    import importlib
+    import importlib.util
+
+    scratch = Path(scratch)
+    job = json.loads((scratch / "job.json").read_text(encoding="utf-8"))
+    with np.load(scratch / "inputs.npz", allow_pickle=False) as data:
+        inputs = {key: data[key] for key in data.files}
+    if exercise_module.endswith(".py"):  # an instructor's exercise from a course folder
+        spec = importlib.util.spec_from_file_location("minigrad_course_exercise", exercise_module)
+        bank = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(bank)
+    else:
+        bank = importlib.import_module(exercise_module)
+    import minigrad  # noqa: F401 - imported before the student's folder joins sys.path
+
+    sys.path.insert(0, student_folder)
+    try:
+        spec = importlib.util.spec_from_file_location(job["name"], job["file"])
+        student = importlib.util.module_from_spec(spec)
+        sys.modules[job["name"]] = student
+        spec.loader.exec_module(student)
+    except BaseException as error:  # noqa: BLE001 - whatever the student's file does on import
+        _write(scratch / "result_import.npz", _error(error, job["file"]))
+        return
+    for k, call in enumerate(job["calls"]):
+        try:
+            with np.errstate(all="ignore"):
+                result = _execute(call, student, bank, inputs)
+        except BaseException as error:  # noqa: BLE001 - the student's code may raise anything
+            result = _error(error, job["file"])
+        _write(scratch / f"result_{k}.npz", result)
+
+
+def _write(path, arrays):
+    tmp = path.with_suffix(".tmp")
+    with open(tmp, "wb") as handle:
+        np.savez(handle, **arrays)
+    os.replace(tmp, path)
+
+
+def _argument(spec, inputs, bank, writable):
+    """One argument of a call: an input array, a plain value, a generator, or a helper of the bank."""
+    if "array" in spec:
+        array = inputs[spec["array"]].copy()
+        array.flags.writeable = writable
+        return array
+    if "generator" in spec:
+        return np.random.default_rng(spec["generator"])
+    if "helper" in spec:
+        return getattr(bank, spec["helper"])(*spec.get("args", []))
+    return spec["value"]
+
+
+def _execute(call, student, bank, inputs):
+    writable = call["op"] == "call"
+    args = [_argument(spec, inputs, bank, writable) for spec in call["args"]]
+    kwargs = {key: _argument(spec, inputs, bank, writable) for key, spec in call.get("kwargs", {}).items()}
+    target = getattr(student, call["target"])
+    if call["op"] == "call":
+        returned = target(*args, **kwargs)
+        values = list(returned) if isinstance(returned, tuple) else [returned]
+        result = _pack("r", values)
+        result.update({f"arg{i}": a for i, a in enumerate(args) if isinstance(a, np.ndarray)})
+        return result
+    ctx = target()
+    ctx.needs_input_grad = tuple(isinstance(a, np.ndarray) and a.dtype.kind == "f" for a in args)
+    ctx.xp = np
+    out = target.forward(ctx, *args)
+    result = _pack("out", [out])
+    if call["op"] == "forward":
+        return result
+    grad_output = inputs[call["grad"]].copy()
+    grad_output.flags.writeable = False  # as in the engine: backward must not change it
+    if call["op"] == "time":
+        # CPU time of backward alone; the timer interrupts a backward that overruns the budget.
+        budget = call["budget"]
+        signal.signal(signal.SIGPROF, _over_budget)
+        start = time.process_time()
+        signal.setitimer(signal.ITIMER_PROF, budget)
+        target.backward(ctx, grad_output)
+        signal.setitimer(signal.ITIMER_PROF, 0)
+        return {"cpu": np.array(time.process_time() - start)}
+    grads = target.backward(ctx, grad_output)
+    grads = list(grads) if isinstance(grads, (tuple, list)) else [grads]
+    result.update(_pack("grad", grads))
+    return result
+
+
+class OverBudget(Exception):
+    pass
+
+
+def _over_budget(signum, frame):
+    raise OverBudget("backward ran past its CPU budget")
+
+
+def _pack(prefix, values):
+    """Returned values as arrays: ``<prefix><i>``, with ``<prefix>_types`` naming what each one was."""
+    packed = {f"{prefix}_count": np.array(len(values))}
+    types = []
+    for i, value in enumerate(values):
+        if isinstance(value, (list, tuple)) and all(isinstance(v, str) for v in value):
+            value = np.array([str(v)[:64] for v in value], dtype="U64").reshape(len(value))
+            types.append("strings")
+        elif isinstance(value, (np.ndarray, np.generic, int, float)) and not isinstance(value, bool):
+            value = np.asarray(value)
+            types.append("array" if value.dtype.kind in "biuf" else type(value).__name__)
+        else:
+            types.append("None" if value is None else type(value).__name__[:32])
+            continue
+        if value.dtype.kind in "biufU":
+            packed[f"{prefix}{i}"] = value
+    packed[f"{prefix}_types"] = np.array(types, dtype="U32")
+    return packed
+
+
+def _error(error, path):
+    """An exception of the student's code, as arrays: its kind, text and the line of their file it came from."""
+    import traceback
+
+    kind = "not_implemented" if isinstance(error, NotImplementedError) else (
+        "exit" if isinstance(error, SystemExit) else "budget" if isinstance(error, OverBudget) else "exception")
+    text = f"{type(error).__name__}: {error}"[:600]
+    line = ""
+    frames = [f for f in traceback.extract_tb(error.__traceback__) if f.filename == str(path)]
+    if frames:
+        line = f"line {frames[-1].lineno}, in {frames[-1].name}: {(frames[-1].line or '').strip()}"[:300]
+    return {"error_kind": np.array(kind), "error": np.array(text), "error_line": np.array(line),
+            "error_type": np.array(type(error).__name__[:64])}

@@ -1,0 +1,119 @@
+"""Hostile submissions (files in hostile/): each scores at most what it earned honestly, and grading goes on.
+
+Each one is handed in as ``linear.py`` beside a correct ``sigmoid.py``,
+which must still score full marks.  The rules refuse most of them before
+they run; the ones that matter for the process boundary itself are graded
+a second time with the rules relaxed (a course's ``allow``), to show that
+the child cannot forge a score, outlive its limits or leave a process
+behind even when it runs.
+"""
+import json
+import os
+import shutil
+import time
+
+import pytest
+
+from minigrad.exercises import Course, grader
+
+from .helpers import COURSE, HOSTILE, by_name, solved
+
+RELAXED = ["os", "sys", "json", "pickle", "zipfile", "subprocess", "resource", "minigrad", "_", "open", "save",
+           "savez"]
+
+
+def hand_in(folder, hostile, course=COURSE, companion=True):
+    folder = solved(folder, ["sigmoid"] if companion else [])
+    shutil.copy(HOSTILE / hostile, folder / "linear.py")
+    result = grader.grade_folder(folder, ["linear", "sigmoid"] if companion else ["linear"], course)
+    marks = by_name(result)
+    if companion:
+        assert marks["sigmoid"]["points"] == 10, "grading must go on after a hostile exercise"
+        assert result["max_points"] == 20
+    return marks["linear"]
+
+
+def relaxed(timeout=4.0):
+    return Course(timeout=timeout, per_exercise={"linear": {"allow": RELAXED}})
+
+
+@pytest.mark.parametrize("hostile", ["forge_result.py", "os_exit.py", "kill_parent.py", "detached_child.py",
+                                     "import_reference.py", "exec_reference.py", "patch_checks.py",
+                                     "dunder_escape.py", "write_outside.py", "lift_limit.py", "garbage_result.py"])
+def test_the_rules_refuse_it_with_the_line(tmp_path, hostile):
+    linear = hand_in(tmp_path, hostile, companion=False)  # nothing runs, so nothing else is at risk
+    assert (linear["points"], linear["status"]) == (0, "refused")
+    assert ", line " in linear["reason"]
+
+
+def test_a_forged_result_file_is_never_read(tmp_path):
+    linear = hand_in(tmp_path, "forge_result.py", relaxed())
+    assert linear["points"] == 0 and linear["max_points"] == 10
+
+
+def test_garbage_results_are_refused_unread(tmp_path):
+    linear = hand_in(tmp_path, "garbage_result.py", relaxed())
+    assert linear["points"] == 0
+    assert "refused" in linear["reason"] or "ended early" in linear["reason"]
+
+
+def test_points_earned_before_the_process_ends_stay(tmp_path):
+    linear = hand_in(tmp_path, "os_exit.py", relaxed())
+    assert linear["points"] == 3  # forward and forward_float32, streamed before backward ended the process
+    assert "ended early" in linear["reason"]
+
+
+def test_points_earned_before_a_hang_stay(tmp_path):
+    linear = hand_in(tmp_path, "endless_backward.py", Course(timeout=3.0))
+    assert linear["points"] == 3 and linear["status"] == "timeout"
+
+
+def test_limits_cannot_be_lifted(tmp_path):
+    linear = hand_in(tmp_path, "lift_limit.py", relaxed(timeout=3.0))
+    assert "LIMITS refused refused refused" in linear["output"]
+    assert linear["points"] == 3
+
+
+def test_a_detached_process_does_not_outlive_the_grading(tmp_path):
+    start = time.monotonic()
+    linear = hand_in(tmp_path, "detached_child.py", relaxed())
+    assert time.monotonic() - start < 300  # the sleeper lives 600 s unless the grader kills it
+    assert linear["points"] == 0
+    words = linear["output"].split()
+    if "DETACHED" in words:  # as root the child may fork; otherwise RLIMIT_NPROC stops it at once
+        pid = int(words[words.index("DETACHED") + 1])
+        time.sleep(0.2)
+        with pytest.raises(ProcessLookupError):
+            os.kill(pid, 0)
+
+
+def test_patching_the_checks_patches_only_the_childs_copy(tmp_path):
+    assert hand_in(tmp_path, "patch_checks.py", relaxed())["points"] == 0
+
+
+def test_a_flood_of_output_is_cut_and_never_parsed(tmp_path):
+    linear = hand_in(tmp_path, "flood_stdout.py", Course(timeout=20.0))
+    assert linear["points"] == 3  # the forward is right; the backward is not written
+    assert len(linear["output"]) < 10000 and "more bytes not shown" in linear["output"]
+
+
+def test_output_that_mimics_the_grader_is_only_shown(tmp_path):
+    linear = hand_in(tmp_path, "inject_stdout.py")
+    assert linear["points"] == 0
+    table = grader.format_table({"exercises": [linear], "points": 0, "max_points": 10, "passed": 0},
+                                show_output=True)
+    assert "      | total      130/130" in table  # indented under "your code printed", as text
+    assert json.loads(json.dumps(linear))["points"] == 0
+
+
+def test_a_numerical_backward_loses_the_timed_check_only(tmp_path):
+    linear = hand_in(tmp_path, "numerical_backward.py")
+    assert [c["key"] for c in linear["checks"] if not c["passed"]] == ["fast"]
+    assert linear["points"] == 8
+
+
+def test_a_shrunk_manifest_changes_no_maximum(tmp_path):
+    folder = solved(tmp_path, ["linear"])
+    shutil.copy(HOSTILE / "shrink_manifest.json", folder / "assignment.json")
+    result = grader.grade_folder(folder, ["linear"], COURSE)
+    assert (result["points"], result["max_points"]) == (10, 10)

@@ -1,0 +1,115 @@
+"""Planted mistakes, each one students make: it fails exactly the checks it breaks, and the hint names the cause.
+
+Each folder holds at most one mistake per exercise, so that one grading of
+a folder tests several mistakes at once.  The timed check ("fast") counts
+only when the backward is right, so a broken backward also loses it.
+"""
+import re
+
+import pytest
+
+from minigrad.exercises import grader
+
+from .helpers import COURSE, by_name, failed_keys, plant, text_of
+
+BACKWARD = {"backward", "backward_float32", "fast"}
+# (exercise, edits, the checks that fail, words the hint says, words it must not say)
+MISTAKES = [
+    [
+        ("linear", [("grad_weight = grad_output.T @ x", "grad_weight = x.T @ grad_output")], BACKWARD,
+         ["transposed"], []),
+        ("tanh", [("return grad_output * (1 - y * y)", "return 2 * grad_output * (1 - y * y)")], BACKWARD,
+         ["twice"], []),
+        ("cross_entropy", [("grad_output * (p - y) / n", "grad_output * (y - p) / n")], BACKWARD, ["sign"], []),
+        ("embedding", [("np.add.at(grad_weight, indices, grad_output)", "grad_weight[indices] += grad_output")],
+         BACKWARD, ["repeated", "last write"], []),
+        ("maxpool_time", [("""        grad_x = np.zeros(x.shape, dtype=grad_output.dtype)
+        np.put_along_axis(grad_x, winner[..., None], grad_output[..., None], axis=-1)
+        return grad_x""", """        is_max = x == x.max(axis=-1, keepdims=True)
+        return grad_output[..., None] * is_max""")], {"ties"}, ["one maximum"], []),
+        ("dropout", [("mask = keep.astype(x.dtype) / (1 - p)", "mask = keep.astype(x.dtype)")], {"forward"},
+         ["not rescaled"], []),
+        ("batchnorm1d", [("var = x.var(axis=0)", "var = x.var(axis=0, ddof=1)")],
+         {"forward", "forward_float32"} | BACKWARD, ["unbiased variance"], []),
+        ("conv1d", [("grad_bias = grad_output.sum(axis=(0, 2))", "grad_bias = grad_output.sum(axis=0)")], BACKWARD,
+         ["every one of them"], []),
+        ("relu", [("return grad_output * (x > 0)", "grad_output[x <= 0] = 0\n        return grad_output")],
+         {"backward", "kink"} | BACKWARD, ["read-only"], []),
+        ("sgd_momentum", [("velocity = momentum * velocity + g\n    param = param - lr * velocity",
+                           "velocity = momentum * velocity + lr * g\n    param = param - velocity")],
+         {"one_step", "five_steps", "weight_decay"}, ["lr inside the velocity"], []),
+        ("adam", [("m_hat = m / (1 - beta1**t)", "m_hat = m"), ("v_hat = v / (1 - beta2**t)", "v_hat = v")],
+         {"first_step", "several_steps", "decay_and_eps"}, ["bias corrections are missing"], []),
+        ("gradient_check", [("x[index] = original - eps", "x[index] = original"),
+                            ("(plus - minus) / (2 * eps)", "(plus - minus) / eps")], {"accuracy"}, ["one-sided"], []),
+    ],
+    [
+        ("linear", [("grad_bias = grad_output.sum(axis=0)", "grad_bias = grad_output")], BACKWARD,
+         ["broadcast"], []),
+        ("cross_entropy", [("grad_output * (p - y) / n", "grad_output * (p - y)")], BACKWARD, ["times", "factor"],
+         []),
+        ("maxpool_time", [("np.put_along_axis(grad_x, winner[..., None]",
+                           "np.put_along_axis(grad_x, x.shape[-1] - 1 - winner[..., None]")],
+         {"ties"} | BACKWARD, ["wrong steps"], ["transpose"]),
+        ("batchnorm1d", [("grad_x = inv_std / n * (n * d - d.sum(axis=0) - x_hat * (d * x_hat).sum(axis=0))",
+                          "grad_x = d * inv_std")], BACKWARD, ["direct path"], []),
+        ("conv1d", [("grad_x = np.zeros_like(x)", "grad_x = np.zeros(x.shape)")], {"backward_float32", "fast"},
+         ["dtype"], []),
+        ("sigmoid", [("return grad_output * y * (1 - y)", "return (grad_output * y * (1 - y)).astype(np.float64)")],
+         {"backward_float32", "fast"}, ["dtype"], []),
+    ],
+    [
+        ("linear", [("grad_input = grad_output @ weight", "grad_input = (grad_output @ weight).astype(np.float64)")],
+         {"backward_float32", "fast"}, ["dtype"], []),
+        ("cross_entropy", [("shifted = z - z.max(axis=-1, keepdims=True)", "shifted = z - z.max()")], {"stable"},
+         ["each row's own maximum"], []),
+        ("batchnorm1d", [("grad_x = inv_std / n * (n * d - d.sum(axis=0) - x_hat * (d * x_hat).sum(axis=0))",
+                          "grad_x = inv_std / n * (n * d - d.sum(axis=0))")], BACKWARD, ["batch variance"],
+         ["direct path"]),
+    ],
+    [
+        ("batchnorm1d", [("return grad_x, grad_gamma, grad_beta, None",
+                          "return grad_x.astype(np.float64), grad_gamma, grad_beta, None")],
+         {"backward_float32", "fast"}, ["dtype"], []),
+        ("relu", [("return grad_output * (x > 0)", "return grad_output * (x >= 0)")], {"kink"}, ["PyTorch"], []),
+        ("embedding", [("grad_weight[ctx.padding_idx] = 0", "pass")], BACKWARD, ["padding row"], ["repeated"]),
+        ("dropout", [("keep = generator.random(x.shape) >= p", "keep = generator.random(x.shape) < p")],
+         {"forward"}, ["probability to drop"], []),
+        ("sgd_momentum", [("param = param - lr * velocity", "param = param + lr * velocity")],
+         {"one_step", "five_steps", "weight_decay"}, ["sign"], []),
+    ],
+]
+CASES = [(group, mistake) for group, mistakes in enumerate(MISTAKES) for mistake in mistakes]
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    results = []
+    for mistakes in MISTAKES:
+        folder = tmp_path_factory.mktemp("mistakes")
+        for name, edits, *_ in mistakes:
+            plant(folder, name, edits)
+        results.append(by_name(grader.grade_folder(folder, [m[0] for m in mistakes], COURSE)))
+    return results
+
+
+@pytest.mark.parametrize("group, mistake", CASES, ids=[f"{m[0]}-{i}" for i, (_, m) in enumerate(CASES)])
+def test_a_mistake_fails_exactly_the_checks_it_breaks(graded, group, mistake):
+    name, _, expected, _, _ = mistake
+    result = graded[group][name]
+    broken = {k for k in failed_keys(result)}
+    # the "fast" check is not counted after a wrong backward; it may also fail on its own when the backward is
+    # right but slow, which none of these mistakes makes it
+    assert broken == expected, text_of(result)
+
+
+@pytest.mark.parametrize("group, mistake", CASES, ids=[f"{m[0]}-{i}" for i, (_, m) in enumerate(CASES)])
+def test_the_hint_names_the_cause_and_no_formula(graded, group, mistake):
+    name, _, _, words, wrong_words = mistake
+    text = text_of(graded[group][name])
+    for word in words:
+        assert word in text, text
+    for word in wrong_words:
+        assert word not in text, text
+    assert not re.search(r"dL/d\w+\s*=", text), text  # no formula in a message at any level
+    assert not re.search(r"expected:? -?\d", text), text  # and no expected value

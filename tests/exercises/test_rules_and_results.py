@@ -1,0 +1,109 @@
+"""The two gates in front of the grader: the static rules of a submission, and the reader of result files."""
+import zipfile
+
+import numpy as np
+import pytest
+
+from minigrad.exercises import rules, sandbox
+
+
+def problems(tmp_path, source, allow=(), helpers=None):
+    for name, text in (helpers or {}).items():
+        (tmp_path / name).write_text(text)
+    path = tmp_path / "linear.py"
+    path.write_text(source)
+    return rules.check_file(path, allow)
+
+
+ALLOWED = """import math
+import numpy as np
+from numpy.linalg import norm
+from minigrad import Function
+import mytools
+
+_, n = (1, 2)
+if __name__ == "__main__":
+    pass
+"""
+
+
+def test_an_honest_file_with_a_helper_module_passes(tmp_path):
+    assert problems(tmp_path, ALLOWED, helpers={"mytools.py": "import numpy as np\n"}) == []
+
+
+@pytest.mark.parametrize("line, words", [
+    ("import os", "import os"),
+    ("import sys", "import sys"),
+    ("import subprocess", "import subprocess"),
+    ("import ctypes", "import ctypes"),
+    ("import importlib", "import importlib"),
+    ("import torch", "import torch"),
+    ("import minigrad.nn", "import minigrad.nn"),
+    ("from minigrad import gradcheck", "from minigrad import gradcheck"),
+    ("from minigrad.exercises import grader", "import minigrad.exercises"),
+    ("from minigrad.autograd import Function", "import minigrad.autograd"),
+    ("exec('1')", "exec"),
+    ("eval('1')", "eval"),
+    ("compile('1', 'f', 'exec')", "compile"),
+    ("__import__('os')", "__import__"),
+    ("open('f')", "open"),
+    ("getattr(1, 'real')", "getattr"),
+    ("x = ().__class__", ".__class__"),
+    ("x = __builtins__", "__builtins__"),
+    ("import numpy as np\nnp.save('f', 1)", ".save"),
+    ("import numpy as np\nx = np.lib", ".lib"),
+    ("from numpy import load", "from numpy import load"),
+    ("from . import helper", "relative imports"),
+])
+def test_each_forbidden_construct_is_named_with_its_line(tmp_path, line, words):
+    found = problems(tmp_path, "x = 1\n" + line + "\n")
+    assert found and words in found[-1]
+    assert f"line {line.count(chr(10)) + 2}" in found[-1]
+
+
+def test_a_helper_module_is_read_by_the_same_rules(tmp_path):
+    found = problems(tmp_path, "import mytools\n", helpers={"mytools.py": "import os\n"})
+    assert found == [found[0]] and found[0].startswith("mytools.py, line 1: import os")
+
+
+def test_an_instructor_can_allow_more(tmp_path):
+    assert problems(tmp_path, "import time\nt = time.process_time()\n", allow=["time"]) == []
+
+
+def test_a_file_that_does_not_parse_is_named(tmp_path):
+    assert "does not parse" in problems(tmp_path, "def f(:\n")[0]
+
+
+# ------------------------------------------------------------------------------------------ result files
+def test_a_good_result_file_is_read(tmp_path):
+    np.savez(tmp_path / "r.npz", out0=np.arange(3.0), out_count=np.array(1), out_types=np.array(["array"]))
+    assert sandbox.read_npz(tmp_path / "r.npz")["out0"].tolist() == [0, 1, 2]
+
+
+def test_an_object_array_is_refused_without_unpickling(tmp_path):
+    np.savez(tmp_path / "r.npz", out0=np.array([{"points": 1000}], dtype=object))
+    with pytest.raises(ValueError, match="dtype object"):
+        sandbox.read_npz(tmp_path / "r.npz")
+
+
+def test_a_compressed_file_is_refused(tmp_path):
+    np.savez_compressed(tmp_path / "r.npz", out0=np.zeros(10))
+    with pytest.raises(ValueError, match="compressed"):
+        sandbox.read_npz(tmp_path / "r.npz")
+
+
+def test_a_shape_larger_than_the_file_is_refused_before_allocating(tmp_path):
+    header = b"{'descr': '<f8', 'fortran_order': False, 'shape': (100000000000,), }".ljust(117) + b"\n"
+    with zipfile.ZipFile(tmp_path / "r.npz", "w") as archive:
+        archive.writestr("out0.npy", b"\x93NUMPY\x01\x00" + len(header).to_bytes(2, "little") + header + b"\0" * 64)
+    with pytest.raises(ValueError, match="declares shape"):
+        sandbox.read_npz(tmp_path / "r.npz")
+
+
+def test_an_unexpected_name_and_a_non_zip_are_refused(tmp_path):
+    np.savez(tmp_path / "r.npz", **{"../../etc": np.zeros(1)})
+    with pytest.raises(ValueError, match="unexpected entry"):
+        sandbox.read_npz(tmp_path / "r.npz")
+    (tmp_path / "p.npz").write_bytes(b"\x80\x04K\x01.")
+    with pytest.raises(ValueError, match="not a valid result file"):
+        sandbox.read_npz(tmp_path / "p.npz")
