@@ -203,7 +203,7 @@ def test_a_deliberate_mistake_makes_a_check_fail(script, tmp_path):
 def test_the_exercises_a_lesson_names_exist(script):
     import re
 
-    from minigrad.exercises.catalog import BY_NAME
+    from minigrad.exercises.bank import ORDER as BY_NAME
 
     commands = re.findall(r"python -m minigrad\.exercises start (\S+)((?: [a-z_0-9]+)*)", script.read_text(encoding="utf-8"))
     if not commands:
