@@ -86,6 +86,9 @@ def match_labels(data, names, path):
     return [index[found[i]] for i in data.labels]
 
 
+_HEADER_WORDS = {"label", "labels", "class", "category", "sentiment", "target", "y", "sentence", "text"}
+
+
 def _is_number(text):
     return text.lstrip("-").isdigit()
 
@@ -99,6 +102,12 @@ def check_classes(data, path, args):
                            "holds the text. For 'text<TAB>label' lines pass --text-first; for a file with a header "
                            f"use --dataset csv; if there really are {k} classes, raise --max-classes "
                            f"(now {args.max_classes})")
+    first = data.label_names[data.labels[0]] if n else None
+    others = [name for name in data.label_names if name != first]
+    if n > 10 and data.labels.count(data.labels[0]) == 1 and (
+            first.lower() in _HEADER_WORDS or (all(map(_is_number, others)) and not _is_number(first))):
+        raise DatasetError(f"{path}: line 1 looks like a header (its label {first!r} occurs nowhere else); "
+                           "for a file with a header row use --dataset csv (or --format csv)")
     if args.dataset == "sst5":
         present = sorted(set(data.labels))
         if len(present) < len(SST_FINE):
