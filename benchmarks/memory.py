@@ -37,7 +37,10 @@ ROWS = {  # name -> the train arguments (besides --model, --epochs and --out)
 
 def child(argv):
     """Run the CLI in this process, then print the peak resident memory in bytes on the last line."""
-    from minigrad.cli import main
+    try:
+        from minigrad.cli import main
+    except ImportError:  # a baseline from before the CLI became a package
+        from minigrad.__main__ import main
 
     status = main(argv)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
