@@ -47,7 +47,7 @@ def cmd_train(args):
                   "num_classes": len(names), "label_names": names, "embed_dim": args.embed_dim,
                   "num_filters": args.filters, "kernel_sizes": args.kernel_sizes, "hidden": args.hidden,
                   "dropout": args.dropout, "max_len": args.max_len, "status": "complete",
-                  "options": {k: getattr(args, k, None) for k in RUN_OPTIONS}}
+                  "options": _options(args)}
         loaders = []
         for i, (texts, labels) in enumerate((train, val, test)):
             ids, cut = encode(vocab, texts, args.max_len)
@@ -94,6 +94,15 @@ def cmd_train(args):
         return 130
     print(f"saved the run to {run.path}")
     return 0
+
+
+def _options(args):
+    """The run's options for config.json, with file paths made absolute so --resume works from anywhere."""
+    options = {k: getattr(args, k, None) for k in RUN_OPTIONS}
+    for key in ("data", "val", "test"):
+        if options[key] is not None:
+            options[key] = os.path.abspath(options[key])
+    return options
 
 
 def _resumed_args(folder):

@@ -41,8 +41,8 @@ def _read_mr(path, args, names):
 
 FORMATS = {  # name -> (reader(path, args, label_names), the layout, for --help and the README)
     "tsv": (_read_tsv, 'no header, "label<TAB>text" per line (--text-first: "text<TAB>label"); any labels'),
-    "csv": (_read_csv, "a header row naming the columns (--text-column, default sentence; --label-column, "
-                       "default label); comma-separated, or tab-separated for .tsv files (GLUE)"),
+    "csv": (_read_csv, "a header row, then --text-column (sentence) and --label-column (label);\n"
+                       "            comma-separated, or tab-separated for .tsv files such as GLUE's"),
     "labelled": (_read_labelled, '"label sentence" per line: the first word is the label; any labels'),
     "sst": (_read_sst, '"label sentence" per line with labels 0-1 (sst2) or 0-4 (sst5), as in stsa.binary.*'),
     "mr": (_read_mr, "a folder holding rt-polarity.pos and rt-polarity.neg (cp1252)"),
@@ -156,8 +156,8 @@ def load_splits(args):
     data = read_file(kind, args.data, args)
     check_classes(data, args.data, args)
     names, parts, sources = data.label_names, {}, {}
-    for part, path in (("val", args.val if hasattr(args, "val") else None),
-                       ("test", args.test if hasattr(args, "test") else None)):
+    for part in ("val", "test"):
+        path = getattr(args, part, None)
         if path is not None:
             other = read_file(kind, path, args)
             parts[part] = (other.texts, match_labels(other, names, path))
