@@ -120,8 +120,8 @@ def test_ctrl_c_before_the_first_epoch_ends_leaves_nothing(tmp_path, monkeypatch
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGINT to a child process is POSIX")
 def test_a_real_sigint_keeps_an_interrupted_run(tmp_path):
     out = tmp_path / "run"
-    proc = subprocess.Popen([sys.executable, "-u", "-m", "minigrad", "train", *SMALL, "--synthetic-size", "2000",
-                             "--epochs", "200", "--patience", "0", "--out", str(out)],
+    proc = subprocess.Popen([sys.executable, "-u", "-m", "minigrad", "train", *SMALL, "--synthetic-size", "600",
+                             "--epochs", "500", "--patience", "0", "--out", str(out)],
                             cwd=tmp_path, env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     for line in proc.stdout:  # wait until two epochs have finished (and their checkpoints are written)
         if line.startswith("epoch   2/"):

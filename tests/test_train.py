@@ -209,6 +209,7 @@ def test_a_folder_holding_checkpoints_is_not_silently_reused(tmp_path):
     assert (tmp_path / "last.npz").read_bytes() != before
 
 
+@pytest.mark.filterwarnings("ignore:overflow:RuntimeWarning", "ignore:invalid value:RuntimeWarning")
 def test_a_diverging_loss_stops_training_and_names_where(tmp_path, capsys):
     model, optimizer, _, train, val = _setup(lr=1e30)
     with pytest.raises(TrainingDiverged, match=r"loss became (nan|inf) at epoch \d+, batch \d+; lower the "

@@ -4,6 +4,7 @@ Every file goes through one table, ``FORMATS`` (format name -> reader), and
 every ``--dataset`` through ``DATASETS`` (name -> the format its files are
 in), so a new format is one reader and one row in each.
 """
+import argparse
 import os
 import sys
 
@@ -13,6 +14,7 @@ from ..datasets import (DatasetError, check_encoding, read_csv, read_labelled, r
                         synthetic_sentiment)
 from ..datasets.readers import SST_FINE
 from .errors import UsageError
+from .models import MODELS
 
 
 def _read_tsv(path, args, names):
@@ -192,8 +194,6 @@ def _describe(parts, sources):
 
 
 def _with(args, **changes):
-    import argparse
-
     return argparse.Namespace(**{**vars(args), **changes})
 
 
@@ -209,7 +209,6 @@ def make_loader(config, vocab, ids, labels, batch_size, shuffle):
     """Batches of (inputs, labels): padded ids, or bag-of-words rows built one batch at a time."""
     from ..data import DataLoader
     from ..text import BagOfWords, PadCollate
-    from .models import MODELS
 
     examples = list(zip(ids, (int(y) for y in labels)))
     if MODELS[config["model"]]["input"] == "bag_of_words":
