@@ -123,11 +123,16 @@ def test_a_real_sigint_keeps_an_interrupted_run(tmp_path):
     proc = subprocess.Popen([sys.executable, "-u", "-m", "minigrad", "train", *SMALL, "--synthetic-size", "600",
                              "--epochs", "500", "--patience", "0", "--out", str(out)],
                             cwd=tmp_path, env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    for line in proc.stdout:  # wait until two epochs have finished (and their checkpoints are written)
-        if line.startswith("epoch   2/"):
-            break
-    proc.send_signal(signal.SIGINT)
-    rest, err = proc.communicate(timeout=60)
+    try:
+        for line in proc.stdout:  # wait until two epochs have finished (and their checkpoints are written)
+            if line.startswith("epoch   2/"):
+                break
+        proc.send_signal(signal.SIGINT)
+        rest, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()  # never leave a 500-epoch run behind a failed test
+            proc.wait()
     assert proc.returncode == 130, err
     assert _json(out / "config.json")["status"] == "interrupted" and "--resume" in rest
 
