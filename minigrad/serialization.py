@@ -20,6 +20,15 @@ whoever wrote the file.  This format only holds data, is read with
 ``allow_pickle=False`` and parsed as JSON, so loading a file never runs
 anything from it.
 
+What loading guards against (a checkpoint is untrusted input): code in
+the file (no pickle, ever: object arrays are refused from their header);
+memory it cannot justify (every array's size is read from its header first,
+and their total must fit within the file's own size, since ``save`` does not
+compress, and within ``max_bytes``; so a 500 KB zip bomb naming one 512 MiB
+array eight times, or a declared (10^13,) shape, fails in milliseconds);
+an array used twice (each is read at most once); metadata nested deeper than
+``MAX_DEPTH``.  Every failure is a ``CheckpointError`` that says what is wrong.
+
 Saving is atomic: the archive is written to a temporary file beside the
 target, flushed to disk, then renamed over it, so a crash mid-save leaves the
 previous checkpoint whole.
@@ -33,10 +42,13 @@ as two tensors; NumPy scalars (``numpy.float32(1.5)``) come back as Python
 numbers; floats inf and nan are kept (JSON's ``Infinity``/``NaN``).
 """
 import json
+import math
 import os
 import zipfile
+import zlib
 
 import numpy
+from numpy.lib import format as npy_format
 
 from . import backend
 from .atomic import atomic_write
@@ -47,6 +59,8 @@ FORMAT_VERSION = 1
 META_KEY = "__minigrad__"
 _ARRAY_KINDS = "biufc"  # bool, ints, floats, complex: what loads without pickle
 _ZIP_MAGIC = b"PK\x03\x04"
+MAX_BYTES = 16 * 2**30  # load()'s default bound on the arrays' total size
+MAX_DEPTH = 100  # nesting of the metadata; a model's state dict needs fewer than 10
 
 
 class CheckpointError(ValueError):
@@ -116,7 +130,7 @@ def _encode(value, arrays, where, active):
 
 
 # -------------------------------------------------------------------- load
-def load(path, map_location=None):
+def load(path, map_location=None, max_bytes=MAX_BYTES):
     """Read a checkpoint written by ``save``; raises ``CheckpointError`` for anything else.
 
     ``map_location`` ('cpu', 'cuda' or a ``minigrad.device``) is where the
@@ -125,6 +139,9 @@ def load(path, map_location=None):
     file does not remember where a tensor was saved from, so a checkpoint
     written on a GPU machine loads on a CPU-only one as it is.  Plain NumPy
     arrays in the checkpoint stay NumPy arrays.  Never executes code from the file.
+
+    ``max_bytes`` bounds the memory the arrays may take (default 16 GiB);
+    raise it to load a bigger checkpoint.
     """
     if map_location is not None:
         if not backend.is_device(map_location):
@@ -143,19 +160,76 @@ def load(path, map_location=None):
         hint = " It looks like a pickle (e.g. from torch.save), which minigrad never loads." if pickled else ""
         raise CheckpointError(f"{path}: not a minigrad checkpoint (it is not a .npz/zip archive).{hint}")
     try:
-        with numpy.load(path, allow_pickle=False) as archive:
-            names = set(archive.files)
-            if META_KEY not in names:
-                raise CheckpointError(
-                    f"{path}: a .npz archive without minigrad's metadata entry '{META_KEY}' (it holds "
-                    f"{sorted(names)[:5]}); it was written by something else - open it with numpy.load."
-                )
-            meta = _read_meta(path, archive[META_KEY])
-            return _decode(meta["root"], archive, names, path, map_location)
+        with zipfile.ZipFile(path) as archive:
+            reader = _Arrays(archive, path, os.path.getsize(path), max_bytes)
+            meta = _read_meta(path, reader.read(META_KEY))
+            return _decode(meta["root"], reader, map_location, 0)
     except CheckpointError:
         raise
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError, KeyError, TypeError) as err:
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, KeyError, TypeError, zlib.error) as err:
         raise CheckpointError(f"{path}: the checkpoint is corrupt or truncated ({type(err).__name__}: {err})") from err
+
+
+class _Arrays:
+    """The archive's ``.npy`` entries, each checked from its header before any is read, and read at most once.
+
+    What it guards against: a file that declares more array bytes than it
+    holds (a zip bomb: one compressed array of zeros, named again and again)
+    or more than ``max_bytes`` (a (10^13,) shape), object arrays (pickle),
+    and an entry used twice.  Everything is decided from the headers, so a
+    bad file fails in milliseconds, before anything large is allocated.
+    """
+
+    def __init__(self, archive, path, file_size, max_bytes):
+        self.archive, self.path, self.entries, self.used = archive, path, {}, set()
+        for info in archive.infolist():
+            name = info.filename[:-4] if info.filename.endswith(".npy") else info.filename
+            if name in self.entries:
+                raise CheckpointError(f"{path}: the archive holds two entries named {info.filename!r}; "
+                                      "minigrad never writes that, so the file is damaged or crafted")
+            self.entries[name] = info
+        if META_KEY not in self.entries:
+            torch = any(n.endswith("data.pkl") for n in self.entries)
+            hint = ("a PyTorch checkpoint (torch.save), which holds pickles minigrad never loads; in PyTorch, "
+                    "save each tensor with numpy.savez and copy the arrays into your model's state_dict"
+                    if torch else f"a zip archive without minigrad's metadata entry '{META_KEY}' (it holds "
+                    f"{sorted(self.entries)[:5]}); it was written by something else - open it with numpy.load")
+            raise CheckpointError(f"{path}: {hint}.")
+        declared = 0
+        for name, info in self.entries.items():
+            with archive.open(info) as f:
+                shape, dtype = _npy_header(f, path, name)
+            declared += math.prod(shape) * dtype.itemsize
+        # save() stores arrays uncompressed, so their bytes cannot exceed the file's size.
+        if declared > file_size:
+            raise CheckpointError(f"{path}: its arrays declare {declared:,} bytes but the file holds only "
+                                  f"{file_size:,}; minigrad writes uncompressed checkpoints, so this one is "
+                                  "damaged or crafted (a zip bomb) and was not read")
+        if declared > max_bytes:
+            raise CheckpointError(f"{path}: its arrays need {declared:,} bytes, more than max_bytes={max_bytes:,}; "
+                                  "if you trust the file, pass a larger max_bytes to load()")
+
+    def __contains__(self, name):
+        return name in self.entries
+
+    def read(self, name):
+        if name in self.used:
+            raise CheckpointError(f"{self.path}: the metadata refers to array {name!r} twice; minigrad never "
+                                  "writes that, so the file is damaged or crafted")
+        self.used.add(name)
+        with self.archive.open(self.entries[name]) as f:
+            return npy_format.read_array(f, allow_pickle=False)
+
+
+def _npy_header(f, path, name):
+    """(shape, dtype) from a ``.npy`` header, refusing what would need pickle."""
+    version = npy_format.read_magic(f)
+    read_header = npy_format.read_array_header_1_0 if version == (1, 0) else npy_format.read_array_header_2_0
+    shape, _, dtype = read_header(f)
+    if dtype.kind not in _ARRAY_KINDS or dtype.hasobject:
+        raise CheckpointError(f"{path}: array {name!r} has dtype {dtype}, which would need pickle to load; "
+                              "minigrad only reads bool, integer, float and complex arrays")
+    return shape, dtype
 
 
 def _read_meta(path, raw):
@@ -165,6 +239,9 @@ def _read_meta(path, raw):
         meta = json.loads(raw.tobytes().decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as err:
         raise CheckpointError(f"{path}: the metadata is damaged and cannot be read as JSON ({err})") from None
+    except RecursionError:
+        raise CheckpointError(f"{path}: the metadata nests deeper than JSON can be read; the file is damaged "
+                              "or crafted") from None
     if not isinstance(meta, dict) or meta.get("format") != FORMAT or "root" not in meta:
         raise CheckpointError(f"{path}: the metadata does not describe a minigrad checkpoint")
     version = meta.get("version")
@@ -176,23 +253,27 @@ def _read_meta(path, raw):
     return meta
 
 
-def _decode(node, archive, names, path, where=None):
+def _decode(node, arrays, where, depth):
+    path = arrays.path
+    if depth > MAX_DEPTH:
+        raise CheckpointError(f"{path}: the metadata nests more than {MAX_DEPTH} levels deep; a checkpoint "
+                              "written by save() never does, so the file is damaged or crafted")
     if node is None or isinstance(node, (bool, int, float, str)):
         return node
     kind = node.get("kind") if isinstance(node, dict) else None
     if kind in ("list", "tuple"):
-        items = [_decode(item, archive, names, path, where) for item in node["items"]]
+        items = [_decode(item, arrays, where, depth + 1) for item in node["items"]]
         return tuple(items) if kind == "tuple" else items
     if kind == "dict":
         out = {}
         for key, value in node["items"]:
-            out[_decode(key, archive, names, path, where)] = _decode(value, archive, names, path, where)
+            out[_decode(key, arrays, where, depth + 1)] = _decode(value, arrays, where, depth + 1)
         return out
     if kind in ("tensor", "ndarray"):
         name = node.get("array")
-        if name not in names or name == META_KEY:
+        if not isinstance(name, str) or name not in arrays or name == META_KEY:
             raise CheckpointError(f"{path}: the metadata refers to an array {name!r} that the archive does not hold")
-        array = archive[name]
+        array = arrays.read(name)
         if kind == "ndarray":
             return array
         if where is not None:

@@ -14,6 +14,7 @@ validation score each epoch, a learning-rate schedule, early stopping,
 keeping the best weights, checkpoints, and resuming an interrupted run.
 Loaders must yield ``(inputs, targets)`` with integer class ids as targets.
 """
+import math
 import os
 import time
 
@@ -32,14 +33,38 @@ def _default_loss():
     return F.cross_entropy
 
 
+class TrainingDiverged(FloatingPointError):
+    """The loss became NaN or infinite: the weights are ruined, and nothing after this point is a result.
+
+    ``epoch`` and ``batch`` (counting from 1; ``batch`` is None for the
+    validation pass) say where; ``fit`` fills in the epoch.
+    """
+
+    def __init__(self, loss, batch, lr, epoch=None):
+        super().__init__(loss, batch, lr, epoch)
+        self.loss, self.batch, self.lr, self.epoch = loss, batch, lr, epoch
+
+    def __str__(self):
+        where = f"batch {self.batch}" if self.batch is not None else "the validation pass"
+        epoch = f"epoch {self.epoch}, " if self.epoch is not None else ""
+        return (f"training diverged: the loss became {self.loss} at {epoch}{where}; lower the learning rate "
+                f"(it was {self.lr:g}) or clip the gradient norm")
+
+
 def train_epoch(model, loader, optimizer, loss_fn=None, clip_grad_norm=None):
-    """One pass over ``loader``, updating the model after each batch; returns (mean loss, accuracy)."""
+    """One pass over ``loader``, updating the model after each batch; returns (mean loss, accuracy).
+
+    A NaN or infinite loss raises ``TrainingDiverged`` before that batch's update.
+    """
     loss_fn = loss_fn or _default_loss()
     model.train()  # dropout on, BatchNorm uses the batch's statistics
     total_loss, correct, seen = 0.0, 0, 0
-    for inputs, targets in loader:
+    for batch, (inputs, targets) in enumerate(loader, start=1):
         logits = model(inputs)
         loss = loss_fn(logits, targets)
+        value = loss.item()
+        if not math.isfinite(value):
+            raise TrainingDiverged(value, batch, optimizer.param_groups[0]["lr"])
         optimizer.zero_grad()
         loss.backward()
         if clip_grad_norm is not None:
@@ -47,7 +72,7 @@ def train_epoch(model, loader, optimizer, loss_fn=None, clip_grad_norm=None):
         optimizer.step()
         # The loss is a batch mean: weigh it by the batch size so a short last batch counts less.
         n = len(targets)
-        total_loss += loss.item() * n
+        total_loss += value * n
         correct += int((logits.argmax(1) == targets).sum().item())
         seen += n
     if seen == 0:
@@ -135,7 +160,7 @@ def _progress(epoch, epochs, row, eta, improved):
 
 def fit(model, optimizer, train_loader, val_loader=None, epochs=10, loss_fn=None, scheduler=None,
         clip_grad_norm=None, early_stopping_patience=None, monitor="val_accuracy", mode="max",
-        restore_best=True, checkpoint_dir=None, verbose=True, resume_from=None):
+        restore_best=True, checkpoint_dir=None, verbose=True, resume_from=None, overwrite=False):
     """Train for up to ``epochs`` epochs; returns a ``History``.
 
     Each epoch: ``train_epoch``, then ``evaluate`` on ``val_loader``, then the
@@ -151,7 +176,11 @@ def fit(model, optimizer, train_loader, val_loader=None, epochs=10, loss_fn=None
     - ``checkpoint_dir``: ``best.npz`` is written at each improvement and
       ``last.npz`` after every epoch, each holding the model, optimizer and
       scheduler state, the epoch, the history and the random generators'
-      state (written atomically by ``minigrad.save``).
+      state (written atomically by ``minigrad.save``).  A folder that
+      already holds them is refused (they are another run's), unless this
+      call resumes (``resume_from``) or says ``overwrite=True``.
+    - A NaN or infinite training or validation loss stops training with
+      ``TrainingDiverged``, naming the epoch and batch.
     - ``resume_from``: a checkpoint path; training continues after its epoch
       up to ``epochs`` in total (the same call that was interrupted, plus
       ``resume_from``), exactly as if it had never stopped.  Build the model,
@@ -166,6 +195,11 @@ def fit(model, optimizer, train_loader, val_loader=None, epochs=10, loss_fn=None
         raise ValueError(f"fit: monitor must be train_loss, train_accuracy, val_loss or val_accuracy, got {monitor!r}")
     if checkpoint_dir is not None:
         os.makedirs(checkpoint_dir, exist_ok=True)
+        found = [n for n in ("best.npz", "last.npz") if os.path.exists(os.path.join(checkpoint_dir, n))]
+        if found and resume_from is None and not overwrite:
+            raise FileExistsError(f"fit: {os.fspath(checkpoint_dir)} already holds {' and '.join(found)} from "
+                                  "another run; pass resume_from=... to continue it, overwrite=True to replace "
+                                  "them, or another checkpoint_dir")
 
     history, start, best_state = History(), 0, None
     if resume_from is not None:
@@ -179,10 +213,16 @@ def fit(model, optimizer, train_loader, val_loader=None, epochs=10, loss_fn=None
     for epoch in range(start + 1, epochs + 1):
         tick = time.perf_counter()
         lr = optimizer.param_groups[0]["lr"]  # the rate this epoch trains with, before the scheduler moves it
-        train_loss, train_acc = train_epoch(model, train_loader, optimizer, loss_fn, clip_grad_norm)
-        val_loss = val_acc = None
-        if val_loader is not None:
-            val_loss, val_acc = evaluate(model, val_loader, loss_fn)
+        try:
+            train_loss, train_acc = train_epoch(model, train_loader, optimizer, loss_fn, clip_grad_norm)
+            val_loss = val_acc = None
+            if val_loader is not None:
+                val_loss, val_acc = evaluate(model, val_loader, loss_fn)
+                if not math.isfinite(val_loss):
+                    raise TrainingDiverged(val_loss, None, lr)
+        except TrainingDiverged as err:
+            err.epoch = epoch
+            raise
         row = {"train_loss": train_loss, "train_accuracy": train_acc, "val_loss": val_loss,
                "val_accuracy": val_acc, "lr": lr, "time": time.perf_counter() - tick}
         for name, value in row.items():

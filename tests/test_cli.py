@@ -8,7 +8,8 @@ import sys
 
 import pytest
 
-import minigrad.__main__ as cli
+import minigrad.cli as cli
+from minigrad.datasets import synthetic_sentiment
 from minigrad.text import Vocab
 
 # Small and quick: a few hundred sentences, tiny layers, a few epochs.
@@ -27,8 +28,8 @@ def run(tmp_path_factory):
 
 def _test_split_tsv(path):
     """The run's own test sentences as a "label<TAB>text" file."""
-    (_, _, (texts, labels)), names, _ = cli.load_splits(
-        argparse.Namespace(dataset="synthetic", synthetic_size=300, seed=0))
+    parts, names, _, _ = cli.load_splits(argparse.Namespace(dataset="synthetic", synthetic_size=300, seed=0))
+    texts, labels = parts["test"]
     path.write_text("".join(f"{names[y]}\t{t}\n" for t, y in zip(texts, labels)), encoding="utf-8")
     return path
 
@@ -60,11 +61,12 @@ def test_train_writes_a_complete_run(run, capsys):
 
 def test_synthetic_splits_keep_pairs_together():
     """Both sentences of a pair land in the same split, so the test set's bag-of-words ceiling is exact."""
-    data = cli.synthetic_sentiment(300, seed=0)
+    data = synthetic_sentiment(300, seed=0)
     pair_of = {}
     for text, pair in zip(data.texts, data.pair_ids):
         pair_of.setdefault(text, set()).add(pair)
-    splits, _, ceiling = cli.load_splits(argparse.Namespace(dataset="synthetic", synthetic_size=300, seed=0))
+    parts, _, ceiling, _ = cli.load_splits(argparse.Namespace(dataset="synthetic", synthetic_size=300, seed=0))
+    splits = [parts[name] for name in ("train", "val", "test")]
     split_of = {}
     for name, (texts, _) in zip(("train", "val", "test"), splits):
         for text in texts:
@@ -81,7 +83,7 @@ def test_synthetic_splits_keep_pairs_together():
 def test_train_prints_that_it_learned(tmp_path, capsys):
     assert cli.main(["train", *SMALL, "--epochs", "2", "--out", str(tmp_path / "r")]) == 0
     out = capsys.readouterr().out
-    assert "epoch 1/2" in out and "test accuracy" in out and "chance 50.0%" in out
+    assert "epoch 1/2" in out and "test accuracy" in out and "macro-F1" in out and "always answering" in out
     assert "bag-of-words model can reach at most" in out and f"saved the run to {tmp_path / 'r'}" in out
 
 
@@ -95,18 +97,18 @@ def test_evaluate_reproduces_the_test_accuracy(run, tmp_path, capsys):
     assert "precision" in out and "weighted avg" in out and "confusion matrix" in out
 
 
-def test_evaluate_matches_labels_by_number_or_by_name(run, tmp_path, capsys):
-    (_, _, (texts, labels)), _, _ = cli.load_splits(argparse.Namespace(dataset="synthetic", synthetic_size=300, seed=0))
-    # GLUE-style numbers: "1" is the model's class 1 (positive).
-    (tmp_path / "numbers.tsv").write_text("".join(f"{y}\t{t}\n" for t, y in zip(texts, labels)))
-    assert cli.main(["evaluate", "--run", str(run), "--data", str(tmp_path / "numbers.tsv")]) == 0
-    expected = json.loads((run / "metrics.json").read_text())["test_accuracy"]
-    assert capsys.readouterr().out.startswith(f"accuracy {expected:.1%} on {len(texts)} sentences")
+def test_evaluate_matches_labels_by_name_never_by_position(run, tmp_path, capsys):
+    parts, _, _, _ = cli.load_splits(argparse.Namespace(dataset="synthetic", synthetic_size=300, seed=0))
+    texts, labels = parts["test"]
     # A file holding one class only: "positive" must still be the model's class 1, not the file's first class.
     (tmp_path / "positive.tsv").write_text("".join(f"positive\t{t}\n" for t, y in zip(texts, labels) if y == 1))
     assert cli.main(["evaluate", "--run", str(run), "--data", str(tmp_path / "positive.tsv")]) == 0
     rows = capsys.readouterr().out.strip().split("\n")[-2:]
     assert rows[0].split() == ["negative", "0", "0"] and rows[1].split()[0] == "positive"
+    # Numbers where the run has names: "1" is not "positive", so nothing is scored.
+    (tmp_path / "numbers.tsv").write_text("".join(f"{y}\t{t}\n" for t, y in zip(texts, labels)))
+    line = _error(capsys, 2, ["evaluate", "--run", str(run), "--data", str(tmp_path / "numbers.tsv")])
+    assert "'0'" in line and "'1'" in line and "numbers but the run's classes are names" in line
 
 
 def test_predict_sentences_and_stdin(run, capsys, monkeypatch):
@@ -172,7 +174,7 @@ def test_wrong_encoding(run, tmp_path, capsys):
 def test_unknown_label(run, tmp_path, capsys):
     (tmp_path / "labels.tsv").write_text("positive\tthe plot is good\nneutral\tthe plot is a plot\n")
     line = _error(capsys, 2, ["evaluate", "--run", str(run), "--data", str(tmp_path / "labels.tsv")])
-    assert "line 2" in line and "'neutral'" in line and "negative" in line
+    assert "'neutral' (first in example 2)" in line and "negative" in line
 
 
 def test_empty_sentence(run, capsys):

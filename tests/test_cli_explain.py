@@ -7,7 +7,8 @@ import sys
 
 import pytest
 
-import minigrad.__main__ as cli
+import minigrad.cli as cli
+from minigrad.cli.runs import load_run
 from minigrad.explain import explain_sentences
 
 SMALL = ["--synthetic-size", "200", "--epochs", "2", "--embed-dim", "8", "--filters", "4",
@@ -42,7 +43,7 @@ class _Terminal(io.StringIO):
 
 
 def test_colour_only_on_a_terminal_and_never_with_no_color(run, monkeypatch):
-    model, vocab, config = cli.load_run(str(run))
+    model, vocab, config = load_run(str(run))
     monkeypatch.delenv("NO_COLOR", raising=False)
     terminal = _Terminal()
     explain_sentences(model, vocab, ["a dull film"], config["label_names"], terminal, min_len=3, steps=4)

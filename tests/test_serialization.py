@@ -1,8 +1,10 @@
 """minigrad.serialization: .npz checkpoints that round-trip, write atomically and never unpickle."""
+import io
 import json
 import math
 import os
 import pickle
+import time
 import zipfile
 from pathlib import Path
 
@@ -304,3 +306,75 @@ def test_zip_of_something_else(tmp_path):
         z.writestr("readme.txt", "hello")
     with pytest.raises(CheckpointError, match="docs.zip"):
         load(path)
+
+
+# ------------------------------------------------- bounded loading (crafted files)
+def _crafted(path, root, arrays, compress=zipfile.ZIP_STORED):
+    """A zip laid out like save()'s, with ``arrays`` given as raw .npy bytes (so headers can lie)."""
+    root = root if isinstance(root, str) else json.dumps(root)  # a str: JSON written by hand
+    meta = ('{"format": "minigrad-checkpoint", "version": 1, "root": %s}' % root).encode()
+    buf = io.BytesIO()
+    np.save(buf, np.frombuffer(meta, dtype=np.uint8))
+    with zipfile.ZipFile(path, "w", compression=compress) as z:
+        z.writestr(serialization.META_KEY + ".npy", buf.getvalue())
+        for name, raw in arrays.items():
+            z.writestr(name + ".npy", raw)
+    return path
+
+
+def _npy_header_only(shape, dtype="<f8"):
+    buf = io.BytesIO()
+    np.lib.format.write_array_header_1_0(buf, {"descr": dtype, "fortran_order": False, "shape": shape})
+    return buf.getvalue()
+
+
+def test_a_zip_bomb_fails_at_once_without_allocating(tmp_path):
+    # One 512 MiB array (its header; the bytes would be zeros compressing to ~500 KB), named eight times.
+    ref = {"kind": "ndarray", "array": "a0"}
+    path = _crafted(tmp_path / "bomb.npz", {"kind": "list", "items": [ref] * 8},
+                    {"a0": _npy_header_only((2**26,))}, compress=zipfile.ZIP_DEFLATED)
+    started = time.perf_counter()
+    with pytest.raises(CheckpointError, match=r"bomb.npz.*declare 536,87[0-9],[0-9]{3} bytes.*zip bomb"):
+        load(path)
+    assert time.perf_counter() - started < 0.5
+
+
+def test_an_array_named_twice_is_read_once_and_refused(tmp_path):
+    buf = io.BytesIO()
+    np.save(buf, np.zeros(4))
+    ref = {"kind": "ndarray", "array": "a0"}
+    path = _crafted(tmp_path / "twice.npz", {"kind": "list", "items": [ref, ref]}, {"a0": buf.getvalue()})
+    with pytest.raises(CheckpointError, match="refers to array 'a0' twice"):
+        load(path)
+
+
+def test_a_huge_declared_shape_is_refused_before_allocation(tmp_path):
+    path = _crafted(tmp_path / "huge.npz", {"kind": "ndarray", "array": "a0"}, {"a0": _npy_header_only((10**13,))})
+    with pytest.raises(CheckpointError, match="80,000,000,000,[0-9]{3} bytes"):
+        load(path)
+
+
+def test_max_bytes_bounds_a_genuine_checkpoint(tmp_path):
+    path = tmp_path / "w.npz"
+    save({"w": minigrad.zeros(1000)}, path)
+    with pytest.raises(CheckpointError, match="more than max_bytes=1,000.*larger max_bytes"):
+        load(path, max_bytes=1000)
+    assert load(path, max_bytes=5000)["w"].shape == (1000,)
+
+
+@pytest.mark.parametrize("depth", [150, 3000])
+def test_deeply_nested_metadata_is_refused(tmp_path, depth):
+    root = '{"kind": "list", "items": [' * depth + "1" + "]}" * depth  # json.dumps itself would recurse too deep
+    path = _crafted(tmp_path / "deep.npz", root, {})
+    with pytest.raises(CheckpointError, match="deep.npz.*nests"):
+        load(path)
+
+
+def test_a_pytorch_zip_checkpoint_is_named_as_such(tmp_path):
+    path = tmp_path / "model.pt"
+    with zipfile.ZipFile(path, "w") as z:  # the layout of torch.save since PyTorch 1.6
+        z.writestr("model/data.pkl", b"\x80\x02}q\x00.")
+        z.writestr("model/version", b"3\n")
+    with pytest.raises(CheckpointError, match="PyTorch checkpoint") as err:
+        load(path)
+    assert "numpy.load" not in str(err.value)

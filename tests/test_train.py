@@ -8,7 +8,7 @@ from minigrad.data import DataLoader, TensorDataset
 from minigrad.optim import SGD, Adam
 from minigrad.optim.lr_scheduler import ReduceLROnPlateau, StepLR
 from minigrad.serialization import load
-from minigrad.train import History, evaluate, fit, train_epoch
+from minigrad.train import History, TrainingDiverged, evaluate, fit, train_epoch
 
 
 def _data(n=96, seed=1):
@@ -195,3 +195,26 @@ def test_history_round_trips_through_a_dict():
     assert again == history and again.best_epoch == 1
     with pytest.raises(AttributeError, match="best_epoch"):
         history.val_f1
+
+
+def test_a_folder_holding_checkpoints_is_not_silently_reused(tmp_path):
+    model, optimizer, _, train, val = _setup()
+    fit(model, optimizer, train, val, epochs=1, checkpoint_dir=tmp_path, verbose=False)
+    before = (tmp_path / "last.npz").read_bytes()
+    model, optimizer, _, train, val = _setup(seed=5)
+    with pytest.raises(FileExistsError, match="already holds best.npz and last.npz.*resume_from.*overwrite=True"):
+        fit(model, optimizer, train, val, epochs=1, checkpoint_dir=tmp_path, verbose=False)
+    assert (tmp_path / "last.npz").read_bytes() == before
+    fit(model, optimizer, train, val, epochs=1, checkpoint_dir=tmp_path, verbose=False, overwrite=True)
+    assert (tmp_path / "last.npz").read_bytes() != before
+
+
+@pytest.mark.filterwarnings("ignore:overflow:RuntimeWarning", "ignore:invalid value:RuntimeWarning")
+def test_a_diverging_loss_stops_training_and_names_where(tmp_path, capsys):
+    model, optimizer, _, train, val = _setup(lr=1e30)
+    with pytest.raises(TrainingDiverged, match=r"loss became (nan|inf) at epoch \d+, batch \d+; lower the "
+                                               r"learning rate \(it was 1e\+30\)") as err:
+        fit(model, optimizer, train, val, epochs=5, checkpoint_dir=tmp_path)
+    assert err.value.epoch >= 1 and err.value.batch >= 1
+    # Epochs before the divergence were finite and kept; the diverged one was never printed as a result.
+    assert "nan" not in capsys.readouterr().out.lower()

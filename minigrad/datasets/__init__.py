@@ -6,8 +6,10 @@
 """
 from .download import download, sha256_of
 from .errors import DatasetError, DownloadError
-from .readers import MR_SHA256, MR_URL, TextDataset, read_csv, read_mr, read_sst, read_tsv_labeled
+from .readers import (MR_SHA256, MR_URL, TextDataset, check_encoding, read_csv, read_labelled, read_mr, read_sst,
+                      read_tsv_labeled)
 from .synthetic import SyntheticSentiment, synthetic_sentiment
 
 __all__ = ["DatasetError", "DownloadError", "MR_SHA256", "MR_URL", "SyntheticSentiment", "TextDataset",
-           "download", "read_csv", "read_mr", "read_sst", "read_tsv_labeled", "sha256_of", "synthetic_sentiment"]
+           "check_encoding", "download", "read_csv", "read_labelled", "read_mr", "read_sst", "read_tsv_labeled",
+           "sha256_of", "synthetic_sentiment"]

@@ -1,13 +1,25 @@
-"""Readers for sentence-classification files: MR, SST, "label<TAB>text" files and CSV.
+"""Readers for sentence-classification files: MR, SST, "label sentence" lines, "label<TAB>text" files and CSV.
 
 Each reader returns a ``TextDataset``: parallel lists ``texts`` and
 ``labels`` (class ids 0, 1, ...) plus ``label_names``, so that
-``label_names[labels[i]]`` is example ``i``'s class.  Anything wrong with a
-file raises ``DatasetError`` naming the file and the line.
+``label_names[labels[i]]`` is example ``i``'s class.
+
+A data file is untrusted input; what the readers guard against:
+
+- a byte-order mark (UTF-8's "\\ufeff" from Windows editors) is dropped,
+  so it cannot glue itself onto the first label;
+- "\\r\\n", "\\n" and a bare "\\r" all end a line (and nothing else does:
+  "\\x85" or "\\u2028" can sit inside a sentence);
+- an unknown encoding, undecodable bytes, an empty file or line, a missing
+  column, a field longer than the csv module allows: each is a
+  ``DatasetError`` naming the file, the line and what to do, never a
+  traceback.
 """
+import codecs
 import csv
 import io
 import os
+import re
 import tarfile
 
 from ..data.dataset import Dataset
@@ -56,29 +68,42 @@ def _read_text(path, encoding):
             raw = f.read()
     except OSError as err:
         raise DatasetError(f"{path}: cannot be read ({err.strerror})") from None
+    check_encoding(encoding)
     try:
         text = raw.decode(encoding)
     except UnicodeDecodeError as err:
         line = raw[:err.start].count(b"\n") + 1
-        other = "utf-8" if encoding.lower().replace("-", "") != "utf8" else "cp1252"
+        other = "utf-8" if codecs.lookup(encoding).name != "utf-8" else "cp1252"
         raise DatasetError(f"{path}, line {line}: byte {raw[err.start]:#04x} is not valid {encoding}; "
-                           f"the file is in another encoding - try encoding={other!r} "
-                           "(or 'latin-1', which accepts every byte)") from None
+                           f"the file is in another encoding - try {other} (--encoding {other} on the command "
+                           "line; latin-1 accepts every byte)") from None
+    text = text.removeprefix("\ufeff")  # a byte-order mark is not part of the first label
     if not text.strip():
         raise DatasetError(f"{path}: the file is empty")
     return text
 
 
+def check_encoding(encoding):
+    """Raise ``DatasetError`` unless Python knows ``encoding`` (e.g. 'utf-8', 'cp1252', 'utf-16-le')."""
+    try:
+        codecs.lookup(encoding)
+    except LookupError:
+        raise DatasetError(f"unknown encoding {encoding!r}; use a name Python knows, such as utf-8, cp1252, "
+                           "latin-1 or utf-16-le") from None
+
+
+_LINE_END = re.compile("\r\n|\r|\n")
+
+
 def _lines(path, encoding):
     """(line number, line) for each line; blank lines at the end are ignored, others are an error.
 
-    Lines are split on "\\n" only: ``str.splitlines`` would also break at
-    "\\x85", "\\u2028" and other characters that can sit inside a sentence.
-    A "\\r" from Windows line endings is dropped.
+    Lines end at "\\r\\n", "\\n" or a lone "\\r" (old Mac files), and nowhere
+    else: ``str.splitlines`` would also break at "\\x85", "\\u2028" and other
+    characters that can sit inside a sentence.
     """
-    lines = _read_text(path, encoding).rstrip("\r\n").split("\n")
+    lines = _LINE_END.split(_read_text(path, encoding).rstrip("\r\n"))
     for number, line in enumerate(lines, start=1):
-        line = line.rstrip("\r")
         if not line.strip():
             raise DatasetError(f"{path}, line {number}: the line is empty (every line should hold one example)")
         yield number, line
@@ -173,6 +198,25 @@ def read_sst(path, fine_grained=None, encoding="utf-8"):
     return TextDataset(texts, [label for _, label in labels], names, source=path)
 
 
+def read_labelled(path, label_names=None, encoding="utf-8"):
+    """"label sentence" per line, with any labels: the first word (up to a space or a tab) is the label.
+
+    ``stsa.binary.train`` read this way has the classes "0" and "1"; a file of
+    "DESC how did serfdom develop ?" lines has TREC's six classes.  Without
+    ``label_names`` the distinct labels, sorted, become the classes.
+    """
+    path = os.fspath(path)
+    texts, raw_labels = [], []
+    for number, line in _lines(path, encoding):
+        parts = line.strip().split(None, 1)
+        if len(parts) < 2:
+            raise DatasetError(f"{path}, line {number}: expected \"<label> <sentence>\", got {line[:50]!r}")
+        texts.append(parts[1].strip())
+        raw_labels.append((number, parts[0]))
+    labels, names = _label_ids(raw_labels, label_names, path)
+    return TextDataset(texts, labels, names, source=path)
+
+
 def read_tsv_labeled(path, label_first=True, label_names=None, encoding="utf-8"):
     """A "label<TAB>text" file such as the SMS Spam Collection ("ham\\tGo until ...").
 
@@ -206,14 +250,14 @@ def read_csv(path, text_column, label_column, delimiter=None, label_names=None, 
         delimiter = "\t" if os.path.splitext(path)[1].lower() in (".tsv", ".tab") else ","
     quoting = csv.QUOTE_NONE if delimiter == "\t" else csv.QUOTE_MINIMAL
     reader = csv.reader(io.StringIO(_read_text(path, encoding), newline=""), delimiter=delimiter, quoting=quoting)
-    header = next(reader)
+    header = next(_rows(reader, path))
     missing = [c for c in (text_column, label_column) if c not in header]
     if missing:
         raise DatasetError(f"{path}: no column {missing[0]!r} in the header; the columns are {header} "
                            f"(delimiter {delimiter!r})")
     t, lab = header.index(text_column), header.index(label_column)
     texts, raw_labels = [], []
-    for row in reader:
+    for row in _rows(reader, path):
         number = reader.line_num
         if not any(field.strip() for field in row):
             continue
@@ -227,3 +271,17 @@ def read_csv(path, text_column, label_column, delimiter=None, label_names=None, 
         raise DatasetError(f"{path}: the header is there but no rows follow")
     labels, names = _label_ids(raw_labels, label_names, path)
     return TextDataset(texts, labels, names, source=path)
+
+
+def _rows(reader, path):
+    """The csv reader's rows, its errors (a field over its size limit, a stray quote) as ``DatasetError``."""
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as err:
+            hint = (" - usually a quote (\") opened and never closed, so the rest of the file became one field; "
+                    "fix the quote, or shorten the text" if "field larger" in str(err) else "")
+            raise DatasetError(f"{path}, line {reader.line_num}: cannot be read as CSV ({err}){hint}") from None
+        yield row

@@ -255,7 +255,11 @@ def _one_dim(dim, input, op):
             f"{op}: needs a tensor with at least one dimension (the classes); got a single value. "
             "Give it the scores of every class, e.g. x.reshape(1) or x.unsqueeze(0)."
         )
-    return normalize_dims(dim, input.ndim, op)[0]
+    dim = normalize_dims(dim, input.ndim, op)[0]
+    if input.shape[dim] == 0:
+        raise ShapeError(f"{op}: dimension {dim} of shape {tuple(input.shape)} holds no classes; there is nothing "
+                         "to normalise over. Check that the model has at least one output class.")
+    return dim
 
 
 def softmax(input, dim=None):

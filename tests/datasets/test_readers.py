@@ -1,7 +1,7 @@
 """The readers: on the real files in shared/data, and on small broken files made here."""
 import pytest
 
-from minigrad.datasets import DatasetError, TextDataset, read_csv, read_mr, read_sst, read_tsv_labeled
+from minigrad.datasets import DatasetError, TextDataset, read_csv, read_labelled, read_mr, read_sst, read_tsv_labeled
 from minigrad.text import tokenize
 
 
@@ -76,7 +76,7 @@ def test_missing_and_empty_files(tmp_path):
 
 def test_wrong_encoding_names_line_and_suggests_another(tmp_path):
     path = write(tmp_path, "sst.txt", "1 fine\n0 caf\u00e9 society\n", encoding="cp1252")
-    with pytest.raises(DatasetError, match=r"sst\.txt, line 2: byte 0xe9 is not valid utf-8.*encoding='cp1252'"):
+    with pytest.raises(DatasetError, match=r"sst\.txt, line 2: byte 0xe9 is not valid utf-8.*try cp1252 \(--encoding cp1252"):
         read_sst(path)
     assert read_sst(path, encoding="cp1252").texts[1] == "caf\u00e9 society"
 
@@ -126,3 +126,50 @@ def test_csv_errors(tmp_path):
         read_csv(write(tmp_path, "g.csv", "text,label\n ,1\n"), "text", "label")
     with pytest.raises(DatasetError, match="no rows follow"):
         read_csv(write(tmp_path, "f.csv", "text,label\n"), "text", "label")
+
+
+# ------------------------------------------------- byte-order marks, line endings, any labels
+@pytest.mark.parametrize("ending", ["\n", "\r\n", "\r"], ids=["lf", "crlf", "cr"])
+@pytest.mark.parametrize("bom", [False, True], ids=["plain", "bom"])
+def test_line_endings_and_byte_order_marks_give_the_same_classes(tmp_path, ending, bom):
+    lines = ["neg\tdull and slow", "pos\ta fine film", "neg\tnot good", "pos\tgood"]
+    path = tmp_path / "d.tsv"
+    path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + ending.join(lines + [""]).encode())
+    ds = read_tsv_labeled(path)
+    assert ds.label_names == ["neg", "pos"] and ds.labels == [0, 1, 0, 1]
+    assert ds.texts == ["dull and slow", "a fine film", "not good", "good"]
+
+
+def test_a_byte_order_mark_is_not_part_of_a_csv_header(tmp_path):
+    path = tmp_path / "d.csv"
+    path.write_bytes(b"\xef\xbb\xbfsentence,label\r\na fine film,1\rdull,0\n")
+    assert read_csv(path, "sentence", "label").labels == [1, 0]
+
+
+def test_only_line_ends_split_lines(tmp_path):
+    # "\x85" and "\u2028" are line breaks to str.splitlines, but can sit inside a sentence.
+    path = write(tmp_path, "d.txt", "1 a\x85b\n0 c\u2028d\n")
+    assert read_sst(path).texts == ["a\x85b", "c\u2028d"]
+
+
+def test_labelled_reads_any_labels(tmp_path):
+    path = write(tmp_path, "trec.txt", "DESC how did serfdom develop ?\nNUM\twhen was it ?\nDESC what is it ?\n")
+    ds = read_labelled(path)
+    assert ds.label_names == ["DESC", "NUM"] and ds.labels == [0, 1, 0]
+    assert ds.texts == ["how did serfdom develop ?", "when was it ?", "what is it ?"]
+    with pytest.raises(DatasetError, match="line 2: expected"):
+        read_labelled(write(tmp_path, "bad.txt", "A fine\nB\n"))
+
+
+def test_unknown_encoding_is_a_dataset_error(tmp_path):
+    path = write(tmp_path, "d.txt", "1 fine\n")
+    with pytest.raises(DatasetError, match="unknown encoding 'utf16le'.*utf-16-le"):
+        read_sst(path, encoding="utf16le")
+    (tmp_path / "d16.txt").write_bytes("1 fine\n".encode("utf-16-le"))
+    assert read_sst(tmp_path / "d16.txt", encoding="utf-16-le").texts == ["fine"]
+
+
+def test_a_csv_field_over_the_size_limit_says_why(tmp_path):
+    path = write(tmp_path, "d.csv", 'sentence,label\n"an unclosed quote,1\n' + "x" * 140_000 + ",0\n")
+    with pytest.raises(DatasetError, match=r"d\.csv, line \d+: cannot be read as CSV.*quote"):
+        read_csv(path, "sentence", "label")

@@ -53,3 +53,19 @@ def test_bad_arguments(vocab):
         BagOfWords(vocab, "tf")
     with pytest.raises(TypeError, match="list of texts"):
         BagOfWords(vocab).transform("good film")
+
+
+@pytest.mark.parametrize("mode", ["count", "binary", "tfidf"])
+def test_collate_builds_the_rows_of_transform_one_batch_at_a_time(mode):
+    from minigrad.data import DataLoader
+
+    vocab = Vocab.build(TEXTS)
+    bow = BagOfWords(vocab, mode).fit(TEXTS)
+    texts = TEXTS + ["good good unknown", "nothing known"]
+    examples = [(vocab.encode(t), i) for i, t in enumerate(texts)]
+    batches = list(DataLoader(examples, batch_size=2, collate_fn=bow.collate))
+    assert [tuple(x.shape) for x, _ in batches] == [(2, len(vocab)), (2, len(vocab))]
+    assert all(x.dtype == minigrad.float32 for x, _ in batches)
+    whole = bow.transform(texts).numpy()
+    assert np.array_equal(np.concatenate([x.numpy() for x, _ in batches]), whole)
+    assert [y.tolist() for _, y in batches] == [[0, 1], [2, 3]]
