@@ -110,11 +110,17 @@ def train_torch(model, batches, torch):
 
 
 def compare(description, make_batches, minigrad_epoch, torch_epoch, torch_module):
-    """The command line shared by the epoch benchmarks: time minigrad, then PyTorch on the same batches."""
+    """The command line shared by the epoch benchmarks: minigrad and PyTorch on the same batches, interleaved.
+
+    Each repetition times minigrad, then PyTorch, in this process; the best
+    time of each side is kept, so a burst of load from elsewhere on the
+    machine inflates neither side's figure (unless it lasts the whole run).
+    """
     import argparse
 
     parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--batches", type=int, default=None, help="time only the first N batches")
+    parser.add_argument("--repeats", type=int, default=3, help="time each side N times, interleaved; keep the best")
     args = parser.parse_args()
     sentences, labels = read_mr()
     vocab = vocabulary(sentences)
@@ -122,14 +128,24 @@ def compare(description, make_batches, minigrad_epoch, torch_epoch, torch_module
     count = sum(len(b[1]) for b in batches)
     torch = torch_module
     print(f"MR: {count} sentences in {len(batches)} batches of {len(batches[0][1])}, vocabulary {len(vocab) + 2}")
-    print(f"NumPy {np.__version__}" + (f", PyTorch {torch.__version__} ({torch.get_num_threads()} threads)" if torch else ""))
-    seconds, _, loss = minigrad_epoch(batches, len(vocab) + 2)
+    print(f"NumPy {np.__version__}" + (f", PyTorch {torch.__version__} ({torch.get_num_threads()} threads)" if torch else "")
+          + f"; best of {args.repeats} interleaved runs; load average {os.getloadavg()[0]:.1f} at the start")
+    times, t_times = [], []
+    for _ in range(args.repeats):
+        seconds, _, loss = minigrad_epoch(batches, len(vocab) + 2)
+        times.append(seconds)
+        if torch is not None:
+            t_seconds, t_loss = torch_epoch(batches, len(vocab) + 2)
+            t_times.append(t_seconds)
     _, peak, _ = minigrad_epoch(batches[:20], len(vocab) + 2, trace_memory=True)
+    seconds = min(times)
     print(f"minigrad: {seconds:6.2f} s  {count / seconds:7.0f} sentences/s  "
-          f"peak arrays {peak / 2**20:.0f} MiB (first 20 batches)  last loss {loss:.3f}")
+          f"peak arrays {peak / 2**20:.0f} MiB (first 20 batches)  last loss {loss:.3f}  "
+          f"(all runs: {', '.join(f'{t:.2f}' for t in times)} s)")
     if torch is None:
         print("PyTorch is not installed: no ratio (pip install torch==2.13.0 to compare)")
         return
-    t_seconds, t_loss = torch_epoch(batches, len(vocab) + 2)
-    print(f"PyTorch:  {t_seconds:6.2f} s  {count / t_seconds:7.0f} sentences/s  last loss {t_loss:.3f}")
-    print(f"ratio minigrad / PyTorch (epoch time): {seconds / t_seconds:.2f}x")
+    t_seconds = min(t_times)
+    print(f"PyTorch:  {t_seconds:6.2f} s  {count / t_seconds:7.0f} sentences/s  last loss {t_loss:.3f}  "
+          f"(all runs: {', '.join(f'{t:.2f}' for t in t_times)} s)")
+    print(f"ratio minigrad / PyTorch (epoch time, best against best): {seconds / t_seconds:.2f}x")
