@@ -1,9 +1,12 @@
 """Where the time goes: a per-operation profile of a few training steps, for students to read.
 
-    python benchmarks/profile.py textcnn            # Kim's TextCNN on MR (as benchmarks/textcnn.py)
-    python benchmarks/profile.py mlp                # the bag-of-words MLP (as benchmarks/mlp.py)
-    python benchmarks/profile.py lstm               # an LSTM classifier (needs nn.LSTM)
-    python benchmarks/profile.py textcnn --steps 100 --device cuda
+(Not named profile.py: a script in this folder of that name would stand in for the standard library's
+``profile`` module, which cProfile imports, in every benchmark here, PyTorch's imports included.)
+
+    python benchmarks/profile_ops.py textcnn            # Kim's TextCNN on MR (as benchmarks/textcnn.py)
+    python benchmarks/profile_ops.py mlp                # the bag-of-words MLP (as benchmarks/mlp.py)
+    python benchmarks/profile_ops.py lstm               # an LSTM classifier (needs nn.LSTM)
+    python benchmarks/profile_ops.py textcnn --steps 100 --device cuda
 
 The steps run under cProfile, the profiler of Python's standard library.
 Every ``Function``'s forward and every backward are separate rows, next to
@@ -25,16 +28,9 @@ measures what Python spent launching them, and the GPU is synchronised only
 at the end of the run.
 """
 import argparse
-import sys
+import cProfile
+import pstats
 import time
-
-# This file is named profile.py, like the standard library's module that cProfile imports: look the
-# standard library up first, or cProfile would import this script in its place.
-_here = sys.path.pop(0)
-import cProfile  # noqa: E402
-import pstats  # noqa: E402
-
-sys.path.insert(0, _here)
 
 import numpy as np
 from _mr import bag_batches, index_batches, read_mr, vocabulary
@@ -60,7 +56,7 @@ def mlp(vocab_size):
 def lstm(vocab_size):
     if not hasattr(nn, "LSTM"):
         raise SystemExit(
-            "profile.py lstm: this minigrad has no nn.LSTM yet (the recurrent layers are not in this version); "
+            "profile_ops.py lstm: this minigrad has no nn.LSTM yet (the recurrent layers are not in this version); "
             "profile textcnn or mlp instead."
         )
 
@@ -201,7 +197,7 @@ def main():
     batches = make_batches(sentences, labels, vocab, BATCH)[: args.steps]
     device = minigrad.device(args.device)
     if device.type == "cuda" and not minigrad.cuda.is_available():
-        raise SystemExit(f"profile.py: no usable GPU here ({minigrad.cuda.unavailable_reason()})")
+        raise SystemExit(f"profile_ops.py: no usable GPU here ({minigrad.cuda.unavailable_reason()})")
 
     def run():
         minigrad.manual_seed(0)
