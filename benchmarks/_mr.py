@@ -121,14 +121,19 @@ def compare(description, make_batches, minigrad_epoch, torch_epoch, torch_module
     parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--batches", type=int, default=None, help="time only the first N batches")
     parser.add_argument("--repeats", type=int, default=3, help="time each side N times, interleaved; keep the best")
+    parser.add_argument("--threads", type=int, default=None,
+                        help="PyTorch's threads (torch.set_num_threads); give NumPy the same with OPENBLAS_NUM_THREADS")
     args = parser.parse_args()
+    if args.threads is not None and torch_module is not None:
+        torch_module.set_num_threads(args.threads)
     sentences, labels = read_mr()
     vocab = vocabulary(sentences)
     batches = make_batches(sentences, labels, vocab)[: args.batches]
     count = sum(len(b[1]) for b in batches)
     torch = torch_module
     print(f"MR: {count} sentences in {len(batches)} batches of {len(batches[0][1])}, vocabulary {len(vocab) + 2}")
-    print(f"NumPy {np.__version__}" + (f", PyTorch {torch.__version__} ({torch.get_num_threads()} threads)" if torch else "")
+    blas = os.environ.get("OPENBLAS_NUM_THREADS", "default")
+    print(f"NumPy {np.__version__} (OPENBLAS_NUM_THREADS={blas})" + (f", PyTorch {torch.__version__} ({torch.get_num_threads()} threads)" if torch else "")
           + f"; best of {args.repeats} interleaved runs; load average {os.getloadavg()[0]:.1f} at the start")
     times, t_times = [], []
     for _ in range(args.repeats):
