@@ -121,6 +121,12 @@ def test_max_over_time_gradient_goes_to_the_first_maximum_only():
     np.testing.assert_array_equal(x.grad.numpy(), [[[2, 0, 0, 0], [3, 0, 0, 0]]])
 
 
+def test_max_over_time_gradient_on_every_device(device):
+    x = minigrad.tensor([[[4.0, 1.0, 4.0, 4.0], [0.0, 5.0, 0.0, 0.0]]], requires_grad=True, device=device)
+    F.adaptive_max_pool1d(x, 1).backward(minigrad.tensor([[[2.0], [3.0]]], device=device))
+    np.testing.assert_array_equal(x.grad.cpu().numpy(), [[[2, 0, 0, 0], [0, 3, 0, 0]]])
+
+
 # ------------------------------------------------------------ avg pooling
 @pytest.mark.parametrize("count_include_pad", [True, False])
 @pytest.mark.parametrize("kernel, stride, padding", SLIDING, ids=SLIDING_IDS)
