@@ -99,7 +99,7 @@ def _product_flops(cls, arrays, needs):
         one = 2 * int(np.prod(out)) * m * a.shape[-1] * n
         return one, one * (needs[0] + needs[1])
     if name == "Conv1dFunction":  # the convolution's own arithmetic, whatever the algorithm
-        x, w, stride, (left, right), dilation = arrays[0], arrays[1], arrays[3], arrays[4], arrays[5]
+        x, w, (stride, left, right, dilation) = arrays[0], arrays[1], arrays[3]
         n, c_in, length = x.shape
         c_out, _, width = w.shape
         l_out = (length + left + right - dilation * (width - 1) - 1) // stride + 1
