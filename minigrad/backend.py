@@ -364,9 +364,11 @@ def default_rng(seed, xp=numpy):
 # time), and CuPy launches a kernel for each, so the cost is memory traffic on the CPU and
 # launch overhead on the GPU, not arithmetic.  ``fused`` runs such a formula as one pass.
 
-# Elements per block on NumPy: the block's temporaries (a dozen of them at 4 or 8 bytes an
-# element) stay in the CPU's cache, so the formula's many passes cost about one trip to memory.
-FUSED_BLOCK = 32768
+# Elements per block on NumPy: the block's arrays and temporaries (a dozen of them at 4 or 8
+# bytes an element) stay in the CPU's cache, so the formula's many passes cost about one trip to
+# memory.  Measured on Adam over a 2.7 M-value embedding table (2-core AMD EPYC, 512 KiB L2 per
+# core, 32 MiB L3): 4,096: 20 ms; 16,384: 12 ms; 65,536: 10 ms; unblocked: 31 ms.
+FUSED_BLOCK = 65536
 
 
 def fused(formula):
