@@ -366,8 +366,9 @@ def default_rng(seed, xp=numpy):
 
 # Elements per block on NumPy: the block's arrays and temporaries (a dozen of them at 4 or 8
 # bytes an element) stay in the CPU's cache, so the formula's many passes cost about one trip to
-# memory.  Measured on Adam over a 2.7 M-value embedding table (2-core AMD EPYC, 512 KiB L2 per
-# core, 32 MiB L3): 4,096: 20 ms; 16,384: 12 ms; 65,536: 10 ms; unblocked: 31 ms.
+# memory.  ``python benchmarks/fused.py`` times Adam on the TextCNN's 2.9 M parameter values; on
+# the 2-core development machine (AMD EPYC, 512 KiB L2 per core, 32 MiB L3; busy): blocks of
+# 4,096: 24 ms, 16,384: 13 ms, 65,536: 12 ms, 262,144: 14 ms; unblocked: 32 ms.
 FUSED_BLOCK = 65536
 
 
