@@ -44,29 +44,21 @@ class MaxPool1dFunction(Function):
     each window sends its whole gradient to ONE step: its maximum, the first
     one among ties (as ``argmax`` picks, and PyTorch does).  A step that is
     the maximum of several overlapping windows collects all their gradients.
-    When the windows are ``disjoint`` (max over time, or stride >= kernel
-    size) no step can win twice, so backward is one indexed write,
-    ``dL/dx[..., winner[..., t]] = g[..., t]``, with nothing to accumulate.
     """
 
     @staticmethod
-    def forward(ctx, x, index, disjoint):
+    def forward(ctx, x, index):
         xp = ctx.xp
         arg = x[..., index].argmax(axis=-1)  # (..., L_out): which of the K steps won
         winner = index[xp.arange(index.shape[0]), arg]  # the winning step's position in x
         ctx.save_for_backward(winner)
-        ctx.shape, ctx.disjoint = x.shape, disjoint
+        ctx.shape = x.shape
         return xp.take_along_axis(x, winner, axis=-1)
 
     @staticmethod
     def backward(ctx, g):
         (winner,) = ctx.saved_tensors
-        xp = ctx.xp
-        if not ctx.disjoint:
-            return _scatter_back(xp, ctx.shape, winner, g), None, None
-        grad = xp.zeros(ctx.shape, dtype=g.dtype)
-        xp.put_along_axis(grad, winner, g, axis=-1)
-        return grad, None, None
+        return _scatter_back(ctx.xp, ctx.shape, winner, g), None
 
 
 class AvgPool1dFunction(Function):
@@ -149,10 +141,9 @@ def _stride(kernel_size, stride):
 def max_pool1d(input, kernel_size, stride=None, padding=0):
     """The largest value in each window of ``kernel_size`` steps, windows ``stride`` apart (default: kernel_size)."""
     _check_input(input, "max_pool1d")
-    stride = _stride(kernel_size, stride)
-    index, _ = _sliding_table(input.xp, input.shape[-1], kernel_size, stride, padding, "max_pool1d")
-    # Padding only repeats a window's own edge step, so windows stride >= kernel_size apart never share a step.
-    return MaxPool1dFunction.apply(input, index, stride >= kernel_size)
+    index, _ = _sliding_table(input.xp, input.shape[-1], kernel_size, _stride(kernel_size, stride), padding,
+                              "max_pool1d")  # fmt: skip
+    return MaxPool1dFunction.apply(input, index)
 
 
 def avg_pool1d(input, kernel_size, stride=None, padding=0, count_include_pad=True):
@@ -168,9 +159,7 @@ def adaptive_max_pool1d(input, output_size):
     """The largest value in each of ``output_size`` bins; ``output_size=1`` is max-over-time pooling."""
     _check_input(input, "adaptive_max_pool1d")
     index, _ = _adaptive_table(input.xp, input.shape[-1], output_size, "adaptive_max_pool1d")
-    bins = output_size[0] if isinstance(output_size, (tuple, list)) else output_size
-    # Bins share a step only where a bin boundary i*L/out falls inside a step, never when out divides L.
-    return MaxPool1dFunction.apply(input, index, input.shape[-1] % bins == 0)
+    return MaxPool1dFunction.apply(input, index)
 
 
 def adaptive_avg_pool1d(input, output_size):
