@@ -69,7 +69,7 @@ def bag_batches(sentences, labels, vocab, batch_size, seed=0):
 
 
 def train_minigrad(model, batches, trace_memory=False):
-    """One epoch of Adam on ``batches``: (seconds, peak bytes of arrays or None, last loss).
+    """One epoch of Adam on ``batches``: (seconds, CPU seconds, peak bytes of arrays or None, last loss).
 
     Tracing memory slows NumPy down, so a timed run and a traced run are separate calls.
     """
@@ -82,54 +82,78 @@ def train_minigrad(model, batches, trace_memory=False):
     model.train()
     if trace_memory:
         tracemalloc.start()
-    start = time.perf_counter()
+    start, cpu_start = time.perf_counter(), time.process_time()
     for inputs, labels in batches:
         loss = F.cross_entropy(model(minigrad.tensor(inputs)), minigrad.tensor(labels))
         optimizer.zero_grad()
         loss.backward()
         optimizer.step()
-    seconds = time.perf_counter() - start
+    seconds, cpu_seconds = time.perf_counter() - start, time.process_time() - cpu_start
     peak = None
     if trace_memory:
         peak = tracemalloc.get_traced_memory()[1]
         tracemalloc.stop()
-    return seconds, peak, loss.item()
+    return seconds, cpu_seconds, peak, loss.item()
 
 
 def train_torch(model, batches, torch):
-    """The same epoch in PyTorch: (seconds, last loss)."""
+    """The same epoch in PyTorch: (seconds, CPU seconds, last loss)."""
     optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
     model.train()
-    start = time.perf_counter()
+    start, cpu_start = time.perf_counter(), time.process_time()
     for inputs, labels in batches:
         loss = torch.nn.functional.cross_entropy(model(torch.from_numpy(inputs)), torch.from_numpy(labels))
         optimizer.zero_grad()
         loss.backward()
         optimizer.step()
-    return time.perf_counter() - start, loss.item()
+    return time.perf_counter() - start, time.process_time() - cpu_start, loss.item()
 
 
 def compare(description, make_batches, minigrad_epoch, torch_epoch, torch_module):
-    """The command line shared by the epoch benchmarks: time minigrad, then PyTorch on the same batches."""
+    """The command line shared by the epoch benchmarks: minigrad and PyTorch on the same batches, interleaved.
+
+    Each repetition times minigrad, then PyTorch, in this process; the best
+    time of each side is kept, so a burst of load from elsewhere on the
+    machine inflates neither side's figure (unless it lasts the whole run).
+    """
     import argparse
 
     parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--batches", type=int, default=None, help="time only the first N batches")
+    parser.add_argument("--repeats", type=int, default=3, help="time each side N times, interleaved; keep the best")
+    parser.add_argument("--threads", type=int, default=None,
+                        help="PyTorch's threads (torch.set_num_threads); give NumPy the same with OPENBLAS_NUM_THREADS")
     args = parser.parse_args()
+    if args.threads is not None and torch_module is not None:
+        torch_module.set_num_threads(args.threads)
     sentences, labels = read_mr()
     vocab = vocabulary(sentences)
     batches = make_batches(sentences, labels, vocab)[: args.batches]
     count = sum(len(b[1]) for b in batches)
     torch = torch_module
     print(f"MR: {count} sentences in {len(batches)} batches of {len(batches[0][1])}, vocabulary {len(vocab) + 2}")
-    print(f"NumPy {np.__version__}" + (f", PyTorch {torch.__version__} ({torch.get_num_threads()} threads)" if torch else ""))
-    seconds, _, loss = minigrad_epoch(batches, len(vocab) + 2)
-    _, peak, _ = minigrad_epoch(batches[:20], len(vocab) + 2, trace_memory=True)
+    blas = os.environ.get("OPENBLAS_NUM_THREADS", "default")
+    print(f"NumPy {np.__version__} (OPENBLAS_NUM_THREADS={blas})" + (f", PyTorch {torch.__version__} ({torch.get_num_threads()} threads)" if torch else "")
+          + f"; best of {args.repeats} interleaved runs; load average {os.getloadavg()[0]:.1f} at the start")
+    times, t_times = [], []
+    for _ in range(args.repeats):
+        seconds, cpu_seconds, _, loss = minigrad_epoch(batches, len(vocab) + 2)
+        times.append((seconds, cpu_seconds))
+        if torch is not None:
+            t_seconds, t_cpu_seconds, t_loss = torch_epoch(batches, len(vocab) + 2)
+            t_times.append((t_seconds, t_cpu_seconds))
+    _, _, peak, _ = minigrad_epoch(batches[:20], len(vocab) + 2, trace_memory=True)
+    seconds, cpu_seconds = min(times)
     print(f"minigrad: {seconds:6.2f} s  {count / seconds:7.0f} sentences/s  "
-          f"peak arrays {peak / 2**20:.0f} MiB (first 20 batches)  last loss {loss:.3f}")
+          f"peak arrays {peak / 2**20:.0f} MiB (first 20 batches)  last loss {loss:.3f}  "
+          f"(all runs: {', '.join(f'{t:.2f}' for t, _ in times)} s; CPU time {cpu_seconds:.2f} s)")
     if torch is None:
         print("PyTorch is not installed: no ratio (pip install torch==2.13.0 to compare)")
         return
-    t_seconds, t_loss = torch_epoch(batches, len(vocab) + 2)
-    print(f"PyTorch:  {t_seconds:6.2f} s  {count / t_seconds:7.0f} sentences/s  last loss {t_loss:.3f}")
-    print(f"ratio minigrad / PyTorch (epoch time): {seconds / t_seconds:.2f}x")
+    t_seconds, t_cpu_seconds = min(t_times)
+    print(f"PyTorch:  {t_seconds:6.2f} s  {count / t_seconds:7.0f} sentences/s  last loss {t_loss:.3f}  "
+          f"(all runs: {', '.join(f'{t:.2f}' for t, _ in t_times)} s; CPU time {t_cpu_seconds:.2f} s)")
+    print(f"ratio minigrad / PyTorch (epoch time, best against best): {seconds / t_seconds:.2f}x")
+    # On a busy machine the wall clock counts the time other processes held the cores; with one
+    # thread on each side, the CPU time each side used is the steadier comparison.
+    print(f"ratio minigrad / PyTorch (CPU time of those runs): {cpu_seconds / t_cpu_seconds:.2f}x")

@@ -224,6 +224,7 @@ class FakeCuPy(types.ModuleType):
     def __init__(self):
         super().__init__("fakecupy")
         self.downloads = 0
+        self.fused_calls = 0
         self.random = types.SimpleNamespace(default_rng=_Generator)
         self.linalg = types.SimpleNamespace(norm=_wrapped(numpy.linalg.norm, "linalg.norm"))
         self.ogrid = _Ogrid()
@@ -259,6 +260,16 @@ class FakeCuPy(types.ModuleType):
 
     def erf(self, x):
         return ndarray(backend.erf(x._a))
+
+    def fuse(self, function):
+        """CuPy's ``cupy.fuse``: one kernel for the whole function.  Here it runs as written, on device arrays,
+        and counts its calls in ``fused_calls`` (a test can tell that the fused path ran)."""
+
+        def kernel(*args):
+            self.fused_calls += 1
+            return function(*args)
+
+        return kernel
 
 
 fakecupy = FakeCuPy()

@@ -12,12 +12,17 @@ with stride s and dilation d (tap k reads k*d steps to the right).  As in
 PyTorch it is a cross-correlation: the filter is not flipped.
 """
 import math
+from collections import namedtuple
 
 from .. import backend, dtypes
 from ..autograd import Function
 from ..errors import ShapeError
 from . import init
 from .module import Module, Parameter
+
+
+# The convolution's fixed settings, passed to Conv1dFunction as one argument (so backward returns one None).
+Conv1dSettings = namedtuple("Conv1dSettings", "stride left right dilation")
 
 
 def _tap(k, stride, dilation, l_out):
@@ -51,11 +56,11 @@ class Conv1dFunction(Function):
     """
 
     @staticmethod
-    def forward(ctx, x, weight, bias, stride, padding, dilation):
+    def forward(ctx, x, weight, bias, settings):
         xp = ctx.xp
         n, c_in, length = x.shape
         c_out, _, width = weight.shape
-        left, right = padding
+        stride, left, right, dilation = settings
         rows = x.transpose(0, 2, 1)  # (N, L, C_in): a view; free when x came from (N, L, C) by permute
         if left or right:
             padded = xp.zeros((n, left + length + right, c_in), dtype=x.dtype)
@@ -73,28 +78,29 @@ class Conv1dFunction(Function):
             y += bias
         ctx.save_for_backward(rows, taps)
         ctx.sizes = (n, c_in, length, c_out, width, steps, l_out)
-        ctx.stride, ctx.left, ctx.dilation, ctx.has_bias = stride, left, dilation, bias is not None
+        ctx.settings, ctx.has_bias = settings, bias is not None
         return y.transpose(0, 2, 1)  # (N, C_out, L_out), a view of the time-major result
 
     @staticmethod
     def backward(ctx, g):
         rows, taps = ctx.saved_tensors
         n, c_in, length, c_out, width, steps, l_out = ctx.sizes
+        stride, left, _, dilation = ctx.settings
         needs_x, needs_w, needs_b = ctx.needs_input_grad[:3]
         grad_z = ctx.xp.zeros((n, steps, width, c_out), dtype=g.dtype)
         g_rows = g.transpose(0, 2, 1)  # (N, L_out, C_out)
         for k in range(width):
-            grad_z[:, _tap(k, ctx.stride, ctx.dilation, l_out), k] = g_rows
+            grad_z[:, _tap(k, stride, dilation, l_out), k] = g_rows
         grad_z = grad_z.reshape(n * steps, width * c_out)
         grad_x = grad_w = grad_b = None
         if needs_x:
             grad_x = (grad_z @ taps.T).reshape(n, steps, c_in)
-            grad_x = grad_x[:, ctx.left : ctx.left + length].transpose(0, 2, 1)
+            grad_x = grad_x[:, left : left + length].transpose(0, 2, 1)
         if needs_w:
             grad_w = (rows.T @ grad_z).reshape(c_in, width, c_out).transpose(2, 0, 1)
         if needs_b and ctx.has_bias:
             grad_b = g.sum(axis=(0, 2))
-        return grad_x, grad_w, grad_b, None, None, None
+        return grad_x, grad_w, grad_b, None
 
 
 def _single(value, name):
@@ -168,7 +174,7 @@ def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1):
             f"{span} steps the kernel spans (kernel_size={width}, dilation={dilation}). Pad every sequence to "
             f"at least {span} steps (e.g. a minimum length in the collate function), or pass padding."
         )
-    return Conv1dFunction.apply(input, weight, bias, stride, (left, right), dilation)
+    return Conv1dFunction.apply(input, weight, bias, Conv1dSettings(stride, left, right, dilation))
 
 
 class Conv1d(Module):

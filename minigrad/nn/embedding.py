@@ -17,8 +17,10 @@ class EmbeddingFunction(Function):
 
     A word that occurs several times in a batch receives the sum of the
     gradients of all its occurrences, so the rows are accumulated with
-    ``scatter_add`` (``dW[indices] += g`` would keep only one of them).  Rows
-    of words absent from the batch get zero, and the padding row always gets
+    ``backend.add_rows`` (``dW[indices] += g`` would keep only one of them;
+    ``add_rows`` sorts the indices and sums each word's run of rows at once).
+    Rows of words absent from the batch get zero - the gradient is dense, the
+    whole table's shape, as in PyTorch - and the padding row always gets
     zero, so padding never learns.  The indices get no gradient: they are
     integers, not a function of anything learned.
     """
@@ -34,7 +36,7 @@ class EmbeddingFunction(Function):
         (indices,) = ctx.saved_tensors
         num, dim = ctx.weight_shape
         grad_weight = ctx.xp.zeros((num, dim), dtype=g.dtype)
-        backend.scatter_add(grad_weight, indices.reshape(-1), g.reshape(-1, dim))
+        backend.add_rows(grad_weight, indices.reshape(-1), g.reshape(-1, dim))
         if ctx.padding_idx is not None:
             grad_weight[ctx.padding_idx] = 0
         return None, grad_weight, None

@@ -59,6 +59,45 @@ def test_padding_row_never_receives_gradient():
 
 
 # ----------------------------------------------------------- initialisation
+def test_gradient_with_repeats_and_padding_matches_pytorch():
+    weight = minigrad.arange(12, dtype=minigrad.float64).reshape(6, 2).requires_grad_()
+    indices = minigrad.tensor([[4, 2, 4, 0], [0, 4, 5, 2]])
+    g = minigrad.tensor(np.linspace(-1, 1, 16).reshape(2, 4, 2))
+    F.embedding(indices, weight, padding_idx=0).backward(g)
+    # PyTorch 2.13: F.embedding(ids, w, padding_idx=0).backward(torch.linspace(-1, 1, 16).reshape(2, 4, 2))
+    expected = [[0.0, 0.0], [0.0, 0.0], [0.1333333333333333, 0.4], [0.0, 0.0],
+                [-1.1333333333333333, -0.7333333333333335], [0.6, 0.7333333333333334]]
+    np.testing.assert_allclose(weight.grad.numpy(), expected, rtol=1e-12, atol=1e-15)
+
+
+@pytest.mark.parametrize("padding_idx", [None, 0, 3])
+def test_sorted_segment_sum_gradient_equals_add_at(padding_idx):
+    # Many repeats of a few words (and of the padding word), in no order: the case the segment sum is for.
+    rng = np.random.default_rng(0)
+    indices = rng.integers(0, 7, size=(5, 9))
+    indices[:, 6:] = 0
+    g = rng.standard_normal((5, 9, 3))
+    weight = minigrad.zeros(9, 3, dtype=minigrad.float64, requires_grad=True)
+    F.embedding(minigrad.tensor(indices), weight, padding_idx=padding_idx).backward(minigrad.tensor(g))
+    expected = np.zeros((9, 3))
+    np.add.at(expected, indices.reshape(-1), g.reshape(-1, 3))
+    if padding_idx is not None:
+        expected[padding_idx] = 0
+    np.testing.assert_allclose(weight.grad.numpy(), expected, rtol=1e-13, atol=1e-13)
+
+
+def test_add_rows_accumulates_every_occurrence_in_order():
+    from minigrad import backend
+
+    target = np.ones((5, 2))
+    index = np.array([4, 2, 4, 4, 0])
+    rows = np.array([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0], [7.0, 8.0], [9.0, 10.0]])
+    backend.add_rows(target, index, rows)
+    np.testing.assert_array_equal(target, [[10, 11], [1, 1], [4, 5], [1, 1], [14, 17]])
+    backend.add_rows(target, np.array([], dtype=np.int64), np.zeros((0, 2)))  # nothing to add: unchanged
+    assert target[4, 0] == 14
+
+
 def test_init_is_standard_normal():
     values = nn.Embedding(1000, 100).weight.detach().numpy()
     assert abs(values.mean()) < 0.01

@@ -75,6 +75,24 @@ def test_adamw_matches_the_update_rule_by_hand(options):
     np.testing.assert_allclose(got, by_hand(decoupled=True, **options), rtol=0, atol=1e-12)
 
 
+# PyTorch 2.13: torch.optim.<cls>([p], **options) on float32 p = W0, p.grad = each of GRADS, step() after each.
+PYTORCH_FLOAT32 = [
+    (Adam, dict(lr=0.1), [0.366522849, -0.970783472, 1.63500917, 2.76398301]),
+    (AdamW, dict(lr=0.1, weight_decay=0.1), [0.346425235, -0.916632593, 1.54592741, 2.62317872]),
+    (Adam, dict(lr=0.1, amsgrad=True, betas=(0.9, 0.5)), [0.370368451, -1.01400399, 1.65512288, 2.79343677]),
+]
+
+
+@pytest.mark.parametrize("cls, options, expected", PYTORCH_FLOAT32, ids=["adam", "adamw", "amsgrad"])
+def test_float32_steps_match_pytorch(cls, options, expected):
+    p = Parameter(W0.astype(np.float32))
+    opt = cls([p], **options)
+    for g in GRADS:
+        p.grad = minigrad.tensor(g.astype(np.float32))
+        opt.step()
+    np.testing.assert_allclose(p.detach().numpy(), expected, rtol=1e-6, atol=1e-6)
+
+
 def test_amsgrad_really_changes_the_result():
     # beta2 = 0.5 forgets the large early gradients fast, so v falls well below its running max.
     plain, _ = run(Adam, lr=0.1, betas=(0.9, 0.5), eps=1e-8)
