@@ -15,26 +15,14 @@ adds up the gradients of a step read by several windows.  Max-over-time
 pooling, the one Kim's TextCNN uses, is ``adaptive_max_pool1d(x, 1)``: one
 window over the whole sentence.
 """
-import math
-
-from .. import backend
 from ..autograd import Function
 from ..errors import ShapeError
+from ..ops.shape import scatter_add_along_axis
 from .module import Module
 
 
-def _scatter_back(xp, shape, positions, values):
-    """Zeros of ``shape`` plus ``values`` added at ``positions`` along the last axis (repeats accumulate).
-
-    ``positions`` and ``values`` have shape (*shape[:-1], ...); each row of x
-    is offset by its row number * L so one flat scatter_add does every row.
-    """
-    length = shape[-1]
-    rows = xp.arange(math.prod(shape[:-1]), dtype=positions.dtype).reshape(shape[:-1])
-    offsets = rows.reshape(rows.shape + (1,) * (positions.ndim - rows.ndim)) * length
-    grad = xp.zeros(shape, dtype=values.dtype)
-    backend.scatter_add(grad.reshape(-1), (positions + offsets).reshape(-1), values.reshape(-1))
-    return grad
+# The backward of both poolings: zeros of x's shape, plus values added at positions along the last axis.
+_scatter_back = scatter_add_along_axis
 
 
 class MaxPool1dFunction(Function):

@@ -5,6 +5,8 @@ moves g back to where the values came from: reshape g back, transpose it
 back, or add it into the positions that were read (``scatter_add``, so
 that an index read twice gets both gradients).  Notation: g = dL/dy.
 """
+import math
+
 from .. import backend
 from .. import tensor as _tensor
 from ..autograd import Function
@@ -76,6 +78,33 @@ class GetItem(Function):
         return dx, None
 
 
+def scatter_add_along_axis(xp, shape, index, values, axis=-1):
+    """Zeros of ``shape`` with ``values`` added at ``index`` along ``axis``; repeated positions accumulate.
+
+    The backward of every "read x at these positions along one axis":
+    ``gather`` here, and max- and average-pooling (nn/pooling.py).  Entry p
+    of ``index`` names a position of x: p's own coordinates, except
+    ``index[p]`` along ``axis``.  ``index`` may carry extra trailing axes
+    (several reads per position, as a pooling window makes), all along
+    ``axis``, which must then be the last one.
+
+    Flattened, a position is sum_d coordinate_d * stride_d, where stride_d is
+    the product of the sizes after axis d; so one flat ``scatter_add``
+    does every row at once.
+    """
+    ndim = len(shape)
+    axis = axis % ndim
+    strides = [math.prod(shape[d + 1:]) for d in range(ndim)]
+    flat = index * strides[axis]
+    for d in range(ndim):
+        if d != axis:
+            coordinate = xp.arange(index.shape[d], dtype=index.dtype).reshape((-1,) + (1,) * (index.ndim - d - 1))
+            flat = flat + coordinate * strides[d]
+    grad = xp.zeros(shape, dtype=values.dtype)
+    backend.scatter_add(grad.reshape(-1), flat.reshape(-1), xp.broadcast_to(values, flat.shape).reshape(-1))
+    return grad
+
+
 class Gather(Function):
     """y[i][j] = x[i][index[i][j]] along ``dim`` (PyTorch's gather);   dL/dx: g added at the gathered places"""
 
@@ -88,13 +117,7 @@ class Gather(Function):
     @staticmethod
     def backward(ctx, g):
         (index,) = ctx.saved_tensors
-        xp = ctx.xp
-        dx = xp.zeros(ctx.shape, dtype=ctx.dtype)
-        # The full coordinates of every gathered entry: its own position, except along dim.
-        where = list(xp.ogrid[tuple(slice(n) for n in index.shape)])
-        where[ctx.dim] = index
-        backend.scatter_add(dx, tuple(where), g)
-        return dx, None, None
+        return scatter_add_along_axis(ctx.xp, ctx.shape, index, g.astype(ctx.dtype, copy=False), ctx.dim), None, None
 
 
 class Cat(Function):
