@@ -1,4 +1,4 @@
-"""Shape and indexing: reshape, transpose, permute, expand, indexing, gather, cat, stack.
+"""Shape and indexing: reshape, transpose, permute, expand, indexing, gather, cat, stack; one_hot.
 
 None of these change a value; they move values around.  So each backward
 moves g back to where the values came from: reshape g back, transpose it
@@ -7,7 +7,7 @@ that an index read twice gets both gradients).  Notation: g = dL/dy.
 """
 import math
 
-from .. import backend
+from .. import backend, dtypes
 from .. import tensor as _tensor
 from ..autograd import Function
 from ..errors import ShapeError
@@ -329,3 +329,37 @@ def stack(tensors, dim=0):
     if not -tensors[0].ndim - 1 <= dim <= tensors[0].ndim:
         raise IndexError(f"stack: dim {dim} is out of range for tensors with {tensors[0].ndim} dimension(s)")
     return Stack.apply(dim % (tensors[0].ndim + 1), *tensors)
+
+
+def one_hot(tensor, num_classes=-1):
+    """Class indices (*) -> one-hot rows (*, num_classes) of int64: row i has a 1 at column tensor[i].
+
+    With ``num_classes=-1`` the number of classes is the largest index + 1.
+    The result is integer (no gradient); call ``.float()`` to compute with it.
+    ``F.one_hot(y, C).float() @ W`` is what an embedding lookup ``W[y]``
+    computes without building the matrix (``nn/embedding.py``).
+    """
+    op = "one_hot"
+    if not isinstance(tensor, _tensor.Tensor):
+        raise TypeError(f"{op}: tensor must be a minigrad Tensor of class indices, got {type(tensor).__name__}.")
+    if tensor.is_floating_point() or tensor.dtype == dtypes.bool:
+        raise TypeError(f"{op}: needs int64 class indices, got {tensor.dtype}; convert them with .long().")
+    labels = tensor._data
+    xp = tensor.xp
+    if num_classes == -1:
+        if labels.size == 0:
+            raise ValueError(f"{op}: cannot infer the number of classes from an empty tensor; pass num_classes.")
+        num_classes = int(labels.max()) + 1
+    elif num_classes < 1 and labels.size:
+        raise ValueError(f"{op}: num_classes must be positive (or -1 to infer it), got {num_classes}")
+    if labels.size:
+        low, high = int(labels.min()), int(labels.max())
+        if low < 0:
+            raise ValueError(f"{op}: class values must be non-negative, found {low}.")
+        if high >= num_classes:
+            raise ValueError(
+                f"{op}: class value {high} is too large for num_classes={num_classes} (valid: 0 to "
+                f"{num_classes - 1}). Pass a larger num_classes, or -1 to infer it."
+            )
+    out = labels[..., None] == xp.arange(max(num_classes, 0))
+    return _tensor.Tensor._from_array(out.astype(dtypes.to_numpy_dtype(dtypes.int64)))
