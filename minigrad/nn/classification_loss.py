@@ -258,7 +258,8 @@ def cross_entropy(input, target, weight=None, *, ignore_index=-100, reduction="m
     if target.is_floating_point():
         return _cross_entropy_probabilities(input, target, weight, reduction, label_smoothing, dim)
     dim = _check_class_target(op, input, target, ignore_index)
-    return CrossEntropyFunction.apply(input, target, weight, ClassIndexOptions(ignore_index, reduction, dim, label_smoothing))
+    options = ClassIndexOptions(ignore_index, reduction, dim, label_smoothing)
+    return CrossEntropyFunction.apply(input, target, weight, options)
 
 
 def _cross_entropy_probabilities(input, target, weight, reduction, label_smoothing, dim):
