@@ -188,7 +188,7 @@ class Conv1d(Module):
     """
 
     def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, dilation=1, bias=True,
-                 dtype=None):  # fmt: skip
+                 dtype=None):
         super().__init__()
         self.in_channels, self.out_channels = in_channels, out_channels
         self.kernel_size = (_single(kernel_size, "kernel_size"),)

@@ -105,7 +105,7 @@ def _adaptive_table(xp, length, output_size, op):
         (output_size,) = output_size
     if output_size < 1 or length < 1:
         raise ShapeError(f"{op}: needs output_size >= 1 and a non-empty input, got output_size={output_size} "
-                         f"and length {length}")  # fmt: skip
+                         f"and length {length}")
     i = xp.arange(output_size)
     start = (i * length) // output_size
     end = -((-(i + 1) * length) // output_size)  # ceil division
@@ -130,7 +130,7 @@ def max_pool1d(input, kernel_size, stride=None, padding=0):
     """The largest value in each window of ``kernel_size`` steps, windows ``stride`` apart (default: kernel_size)."""
     _check_input(input, "max_pool1d")
     index, _ = _sliding_table(input.xp, input.shape[-1], kernel_size, _stride(kernel_size, stride), padding,
-                              "max_pool1d")  # fmt: skip
+                              "max_pool1d")
     return MaxPool1dFunction.apply(input, index)
 
 
@@ -138,7 +138,7 @@ def avg_pool1d(input, kernel_size, stride=None, padding=0, count_include_pad=Tru
     """The mean of each window; with padding, ``count_include_pad`` says whether padded zeros count in the mean."""
     _check_input(input, "avg_pool1d")
     index, real = _sliding_table(input.xp, input.shape[-1], kernel_size, _stride(kernel_size, stride), padding,
-                                 "avg_pool1d")  # fmt: skip
+                                 "avg_pool1d")
     divisor = kernel_size if count_include_pad else real.sum(axis=1, keepdims=True)
     return AvgPool1dFunction.apply(input, index, real / divisor)
 
