@@ -93,6 +93,11 @@ class Embedding(Module):
     Shapes: input (...) of int64 indices -> output (..., embedding_dim).
 
     Parameter: weight (num_embeddings, embedding_dim) ~ N(0, 1).
+
+    The simple version of the lookup and its gradient is the exercise
+    ``embedding`` (``python -m minigrad.exercises start DIR embedding``); the library's
+    ``EmbeddingFunction`` does the same sums, and ``embedding`` adds the
+    checks (integer indices in range, a negative ``padding_idx``).
     """
 
     def __init__(self, num_embeddings, embedding_dim, padding_idx=None, dtype=None, _weight=None):

@@ -48,6 +48,11 @@ class Normalize(Function):
 
     weight and bias were broadcast over ``param_axes``, so their gradients
     sum over them:  dL/dweight = sum(g * x_hat),  dL/dbias = sum(g).
+
+    The simple version, BatchNorm of (N, C) in training mode, is the exercise
+    ``batchnorm1d`` (``python -m minigrad.exercises start DIR batchnorm1d``); this one serves
+    BatchNorm1d and LayerNorm alike (the axes differ, the formula does not),
+    (N, C, L) inputs, and fixed running statistics in evaluation.
     """
 
     @staticmethod

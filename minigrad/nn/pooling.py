@@ -159,7 +159,14 @@ def adaptive_avg_pool1d(input, output_size):
 
 # ------------------------------------------------------------------- modules
 class MaxPool1d(Module):
-    """Max pooling: (N, C, L) -> (N, C, L_out),  L_out = (L + 2*padding - kernel_size) // stride + 1."""
+    """Max pooling: (N, C, L) -> (N, C, L_out),  L_out = (L + 2*padding - kernel_size) // stride + 1.
+
+    The simple version, the max over the whole sequence with its ties, is
+    the exercise ``maxpool_time`` (``python -m minigrad.exercises start DIR maxpool_time``); the
+    library describes every window by a table of the steps it reads, so one
+    Function serves any kernel size, stride and padding (and
+    ``adaptive_max_pool1d(x, 1)`` is the exercise's case).
+    """
 
     def __init__(self, kernel_size, stride=None, padding=0):
         super().__init__()
