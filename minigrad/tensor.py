@@ -12,7 +12,7 @@ A Tensor holds
 
 The operations themselves live in ``minigrad/ops``.  The methods that only
 hand over to them (``x + y``, ``x.tanh()``, ``x.sum()``, ``x.float()``, ...)
-are in tensor_methods.py, which ``Tensor`` inherits, so that this file holds
+are in tensor_methods.py, installed on ``Tensor`` below, so that this file holds
 what a tensor is and how its gradient is started; ``x.tanh()`` and
 ``minigrad.tanh(x)`` are one thing.
 """
@@ -20,10 +20,10 @@ from . import autograd, backend, dtypes
 from .errors import ShapeError
 from .ops import elementwise
 from .ops import shape as shape_ops
-from .tensor_methods import TensorMethods
+from . import tensor_methods
 
 
-class Tensor(TensorMethods):
+class Tensor:
     """An n-dimensional array with reverse-mode automatic differentiation.
 
     Create tensors with ``minigrad.tensor(data)`` or the factories
@@ -386,6 +386,9 @@ class Tensor(TensorMethods):
             result = elementwise.to_device(result, backend.as_device(device))
         return result
 
+
+# x + y, x.sum(), x.float(), ...: the methods that hand over to an operation.
+tensor_methods.install(Tensor)
 
 
 def _check_dim(dim, ndim, op):

@@ -2,20 +2,29 @@
 
 ``x + y`` is ``elementwise.add(x, y)``, ``x.sum(dim=1)`` is
 ``reduce.sum(x, dim=1)``, ``x.float()`` is ``x.to(minigrad.float32)``:
-nothing here computes anything.  ``Tensor`` (tensor.py) inherits this
-table, so that tensor.py reads as what a tensor is (its data, its graph
-links, ``backward``), and a student looking for what ``x.something()`` does
-finds the operation it calls here, by name.
+nothing here computes anything.  tensor.py copies this table onto
+``Tensor`` (``install``), so that tensor.py reads as what a tensor is (its
+data, its graph links, ``backward``), and a student looking for what
+``x.something()`` does finds the operation it calls here, by name.
 """
 from . import dtypes
 from .ops import activation, compare, elementwise, linalg, reduce
 from .ops import shape as shape_ops
 
 
+def install(cls):
+    """Copy every method of ``TensorMethods`` onto ``cls`` (``Tensor``), as if its class body had defined them.
+
+    Copied rather than inherited, so that ``vars(Tensor)`` lists them all
+    and a method is found in one step, as on a class that wrote them itself.
+    """
+    for name, value in vars(TensorMethods).items():
+        if callable(value):  # functions only: not __doc__, __module__, nor the __hash__ = None that __eq__ implies
+            setattr(cls, name, value)
+
+
 class TensorMethods:
     """Operators and PyTorch-named methods of ``Tensor``, each handing over to ``minigrad/ops``."""
-
-    __slots__ = ()
 
     # ------------------------------------------------------------ operators
     def __add__(self, other):
