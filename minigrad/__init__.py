@@ -6,11 +6,13 @@
     y.backward()
     x.grad            # tensor([2., 4., 6.], dtype=minigrad.float32)
 
-Where things live: ``tensor.py`` (Tensor), ``autograd.py`` (Function, the
+Where things live: ``tensor.py`` (Tensor; its operators and methods in
+``tensor_methods.py``), ``autograd.py`` (Function, the
 graph and backward), ``ops/`` (every operation with its derivative),
 ``gradcheck.py`` (finite-difference checks), ``creation.py`` (factories),
 ``random.py`` (the seeded generator), ``backend.py`` (NumPy or CuPy, and
-devices: ``t.to('cuda')``, ``minigrad.cuda.is_available()``).
+devices: ``t.to('cuda')``, ``minigrad.cuda.is_available()``).  A map from
+question to file and function: docs/map.md.
 """
 # tensor.py first: it pulls in autograd and ops in the order their imports need.
 from .tensor import Tensor  # noqa: I001

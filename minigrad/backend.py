@@ -26,8 +26,10 @@ The few primitives whose spelling differs between array libraries live here,
 once each:
 
 - ``scatter_add``: ``out[index] += values`` where repeated indices must
-  accumulate (the gradient of indexing and of an embedding lookup);
-- ``erf``: the Gauss error function (for the exact GELU);
+  accumulate (the gradient of indexing and of an embedding lookup):
+  ``numpy.add.at`` on the CPU, ``cupy.add.at`` on a GPU;
+- ``erf``: the Gauss error function (for the exact GELU): SciPy's or
+  Python's on the CPU, ``cupyx.scipy.special.erf`` on a GPU;
 - ``default_rng``: a seeded random generator of the array module (NumPy's and
   CuPy's draw different numbers from the same seed, as CPU and GPU do in
   PyTorch); minigrad uses only the methods both have: ``random``,
@@ -35,6 +37,10 @@ once each:
 - ``errstate``: silence NumPy's floating-point warnings (CuPy has no
   ``errstate``: a GPU never warns);
 - ``to_numpy``: the explicit transfer of an array to the host.
+
+The tests play the GPU with a stand-in for CuPy (tests/_fake_device.py),
+which they put in ``_modules`` and ``_array_types`` below for one test at a
+time; nothing in this file knows about it.
 """
 import contextlib
 import math
@@ -49,13 +55,14 @@ CUDA_INSTALL_HINT = (
     "(or pip install cupy-cuda12x), on a machine with an NVIDIA GPU and its driver"
 )
 
-# device type -> array module, for the libraries that are loaded and usable.
+# device type -> array module, for the libraries that are loaded and usable ('cuda' once CuPy is found).
 _modules = {"cpu": numpy}
 # array type -> device type: how an array says where it lives.
 _array_types = {numpy.ndarray: "cpu"}
 # The result of looking for a usable GPU, worked out once: {"module": cupy or None, "reason": str or None}.
 _cuda = {}
 _default = {}
+_DEVICE_TYPES = ("cpu", "cuda")
 
 
 # ------------------------------------------------------------------ devices
@@ -78,9 +85,8 @@ class device:
             if not number.isdigit():
                 raise RuntimeError(f"invalid device {spec!r}: write 'cuda' or 'cuda:0'")
             index = int(number)
-        if not isinstance(type, str) or type not in _known_device_types():
-            known = ", ".join(repr(t) for t in _known_device_types())
-            raise RuntimeError(f"unknown device {spec!r}: minigrad knows {known} (as in PyTorch: 'cpu' or 'cuda')")
+        if not isinstance(type, str) or type not in _DEVICE_TYPES:
+            raise RuntimeError(f"unknown device {spec!r}: minigrad knows 'cpu' and 'cuda' (as in PyTorch)")
         if type == "cpu" and index not in (None, 0):
             raise RuntimeError(f"invalid device {spec!r}: there is only one CPU device, 'cpu'")
         self.type = type
@@ -111,10 +117,6 @@ class device:
         return f"device(type={self.type!r}, index={self.index})"
 
 
-def _known_device_types():
-    return ["cpu", "cuda"] + [t for t in _modules if t not in ("cpu", "cuda")]
-
-
 def as_device(spec):
     """``spec`` (a string or a ``device``) as a ``device``; None means the default device."""
     if spec is None:
@@ -127,14 +129,14 @@ def is_device(value):
     if isinstance(value, device):
         return True
     if isinstance(value, str):
-        return value.partition(":")[0] in _known_device_types()
+        return value.partition(":")[0] in _DEVICE_TYPES
     return False
 
 
-def register_device(type, module):
-    """Make ``module`` (NumPy-like, with an ``ndarray`` type and ``asnumpy``) the array library of ``type``."""
-    _modules[type] = module
-    _array_types[module.ndarray] = type
+def _register_cupy(cupy):
+    """From now on, CuPy arrays live on 'cuda'."""
+    _modules["cuda"] = cupy
+    _array_types[cupy.ndarray] = "cuda"
 
 
 def _probe_cuda():
@@ -167,7 +169,7 @@ def _probe_cuda():
                 )
         _cuda.update(module=module, reason=reason)
         if module is not None:
-            register_device("cuda", module)
+            _register_cupy(module)
     return _cuda["module"], _cuda["reason"]
 
 
@@ -202,7 +204,7 @@ def _adopt(array):
     if kind is None and type(array).__module__.startswith("cupy") and hasattr(array, "shape"):
         import cupy
 
-        register_device("cuda", cupy)
+        _register_cupy(cupy)
         kind = _array_types.get(type(array))
     return kind
 
@@ -316,18 +318,11 @@ def scatter_add(target, index, values):
     """In place: ``target[index] += values``, accumulating repeated indices.
 
     Plain ``target[index] += values`` writes each repeated index only once
-    (the last write wins), which silently loses gradient.  ``numpy.add.at``
-    and ``cupyx.scatter_add`` add every occurrence.
+    (the last write wins), which silently loses gradient.  ``add.at`` adds
+    every occurrence; NumPy and CuPy both spell it so (CuPy's older
+    ``cupyx.scatter_add`` is deprecated).
     """
-    xp = get_array_module(target)
-    if xp is numpy:
-        numpy.add.at(target, index, values)
-    elif hasattr(xp, "scatter_add"):  # a stand-in array library that provides its own
-        xp.scatter_add(target, index, values)
-    else:
-        import cupyx
-
-        cupyx.scatter_add(target, index, values)
+    get_array_module(target).add.at(target, index, values)
     return target
 
 
@@ -346,8 +341,6 @@ def erf(x):
             # asarray: on a 0-d input frompyfunc returns a bare Python float.
             return numpy.asarray(numpy.frompyfunc(math.erf, 1, 1)(x), dtype=x.dtype)
         return scipy_erf(x).astype(x.dtype, copy=False)
-    if hasattr(xp, "erf"):  # a stand-in array library that provides its own
-        return xp.erf(x)
     import cupyx.scipy.special
 
     return cupyx.scipy.special.erf(x)

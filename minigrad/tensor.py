@@ -10,15 +10,19 @@ A Tensor holds
 - ``grad_fn``: the Function node that produced it (None for leaves, which
   are the tensors you created yourself).
 
-The operations themselves live in ``minigrad/ops``; the methods below only
-hand over to them, so ``x.tanh()`` and ``minigrad.tanh(x)`` are one thing.
+The operations themselves live in ``minigrad/ops``.  The methods that only
+hand over to them (``x + y``, ``x.tanh()``, ``x.sum()``, ``x.float()``, ...)
+are in tensor_methods.py, installed on ``Tensor`` below, so that this file holds
+what a tensor is and how its gradient is started; ``x.tanh()`` and
+``minigrad.tanh(x)`` are one thing.
 """
 import weakref
 
 from . import autograd, backend, dtypes, hooks
 from .errors import ShapeError
-from .ops import activation, compare, elementwise, linalg, reduce
+from .ops import elementwise
 from .ops import shape as shape_ops
+from . import tensor_methods
 
 
 class Tensor:
@@ -388,23 +392,6 @@ class Tensor:
         self._version[0] += 1
         return self
 
-    def add_(self, other):
-        return self._inplace("add_", elementwise.add, other)
-
-    def sub_(self, other):
-        return self._inplace("sub_", elementwise.sub, other)
-
-    def mul_(self, other):
-        return self._inplace("mul_", elementwise.mul, other)
-
-    def div_(self, other):
-        return self._inplace("div_", elementwise.div, other)
-
-    __iadd__ = add_
-    __isub__ = sub_
-    __imul__ = mul_
-    __itruediv__ = div_
-
     def __setitem__(self, index, value):
         self._inplace_allowed("__setitem__")
         index = shape_ops._array_index(index, self.xp)
@@ -437,168 +424,9 @@ class Tensor:
             result = elementwise.to_device(result, backend.as_device(device))
         return result
 
-    def type(self, dtype):
-        return self.to(dtype)
 
-    def float(self):
-        return self.to(dtypes.float32)
-
-    def double(self):
-        return self.to(dtypes.float64)
-
-    def long(self):
-        return self.to(dtypes.int64)
-
-    def bool(self):
-        return self.to(dtypes.bool)
-
-    def cpu(self):
-        """The tensor on the host (``self`` if it is there already)."""
-        return self.to("cpu")
-
-    def cuda(self, device=None):
-        """The tensor on the GPU (``self`` if it is there already); ``device`` may be an index."""
-        return self.to(f"cuda:{device}" if isinstance(device, int) else (device or "cuda"))
-
-    # ------------------------------------------------------------ operators
-    def __add__(self, other):
-        return elementwise.add(self, other)
-
-    def __radd__(self, other):
-        return elementwise.add(other, self)
-
-    def __sub__(self, other):
-        return elementwise.sub(self, other)
-
-    def __rsub__(self, other):
-        return elementwise.sub(other, self)
-
-    def __mul__(self, other):
-        return elementwise.mul(self, other)
-
-    def __rmul__(self, other):
-        return elementwise.mul(other, self)
-
-    def __truediv__(self, other):
-        return elementwise.div(self, other)
-
-    def __rtruediv__(self, other):
-        return elementwise.div(other, self)
-
-    def __pow__(self, other):
-        return elementwise.pow(self, other)
-
-    def __rpow__(self, other):
-        return elementwise.pow(other, self)
-
-    def __matmul__(self, other):
-        return linalg.matmul(self, other)
-
-    def __rmatmul__(self, other):
-        return linalg.matmul(other, self)
-
-    def __neg__(self):
-        return elementwise.neg(self)
-
-    def __abs__(self):
-        return elementwise.abs(self)
-
-    def __eq__(self, other):
-        return compare.eq(self, other)
-
-    def __ne__(self, other):
-        return compare.ne(self, other)
-
-    def __lt__(self, other):
-        return compare.lt(self, other)
-
-    def __le__(self, other):
-        return compare.le(self, other)
-
-    def __gt__(self, other):
-        return compare.gt(self, other)
-
-    def __ge__(self, other):
-        return compare.ge(self, other)
-
-    def __invert__(self):
-        return compare.logical_not(self)
-
-    def __and__(self, other):
-        return compare.logical_and(self, other)
-
-    def __or__(self, other):
-        return compare.logical_or(self, other)
-
-    def __getitem__(self, index):
-        return shape_ops.getitem(self, index)
-
-    # ---------------------------------------------- methods, PyTorch's names
-    add = elementwise.add
-    sub = elementwise.sub
-    mul = elementwise.mul
-    div = elementwise.div
-    pow = elementwise.pow
-    neg = elementwise.neg
-    exp = elementwise.exp
-    log = elementwise.log
-    sqrt = elementwise.sqrt
-    abs = elementwise.abs
-    clamp = elementwise.clamp
-    clip = elementwise.clamp
-    maximum = elementwise.maximum
-    minimum = elementwise.minimum
-    where = elementwise.tensor_where
-
-    tanh = activation.tanh
-    sigmoid = activation.sigmoid
-    relu = activation.relu
-    softmax = activation.softmax
-    log_softmax = activation.log_softmax
-
-    sum = reduce.sum
-    mean = reduce.mean
-    var = reduce.var
-    std = reduce.std
-    max = reduce.max
-    min = reduce.min
-    amax = reduce.amax
-    amin = reduce.amin
-    argmax = reduce.argmax
-    argmin = reduce.argmin
-    topk = reduce.topk
-    logsumexp = reduce.logsumexp
-
-    reshape = shape_ops.reshape
-    view = shape_ops.reshape
-    transpose = shape_ops.transpose
-    permute = shape_ops.permute
-    unsqueeze = shape_ops.unsqueeze
-    squeeze = shape_ops.squeeze
-    flatten = shape_ops.flatten
-    expand = shape_ops.expand
-    gather = shape_ops.gather
-    masked_fill = elementwise.masked_fill
-
-    def expand_as(self, other):
-        return shape_ops.expand(self, other.shape)
-
-    def view_as(self, other):
-        return shape_ops.reshape(self, other.shape)
-
-    matmul = linalg.matmul
-
-    eq = compare.eq
-    ne = compare.ne
-    lt = compare.lt
-    le = compare.le
-    gt = compare.gt
-    ge = compare.ge
-    any = compare.any
-    all = compare.all
-    allclose = compare.allclose
-    isclose = compare.isclose
-    equal = compare.equal
+# x + y, x.sum(), x.float(), ...: the methods that hand over to an operation.
+tensor_methods.install(Tensor)
 
 
 def _check_dim(dim, ndim, op):

@@ -14,9 +14,13 @@ NumPy arrays but behave, at the boundary, the way CuPy's do - only stricter:
   ``integers``);
 - ``asarray``/``array`` accept host data (that is the explicit upload, as in
   CuPy), and ``asnumpy`` is the explicit download; every download is counted
-  in ``fakecupy.downloads``.
+  in ``fakecupy.downloads``;
+- its ufuncs have ``at`` (``fakecupy.add.at``, as ``cupy.add.at``), and
+  ``fakecupyx`` plays the one piece of ``cupyx`` that minigrad imports,
+  ``cupyx.scipy.special.erf``.
 
-Register it as the 'cuda' device with the ``fake_cuda`` fixture in conftest.py.
+Register it as the 'cuda' device with the ``fake_cuda`` fixture in conftest.py
+(which also puts ``fakecupyx`` in ``sys.modules`` as ``cupyx`` for the test).
 """
 import types
 
@@ -192,6 +196,23 @@ def _wrapped(function, name):
     return call
 
 
+class _Ufunc:
+    """A NumPy ufunc behind the device boundary, with ``at`` (unbuffered in place: ``add.at`` accumulates repeats)."""
+
+    def __init__(self, ufunc):
+        self._ufunc = ufunc
+        self._call = _wrapped(ufunc, ufunc.__name__)
+
+    def __call__(self, *args, **kwargs):
+        return self._call(*args, **kwargs)
+
+    def at(self, target, index, values=None):
+        if not isinstance(target, ndarray):
+            raise TypeError(f"fakecupy.{self._ufunc.__name__}.at: the target must be a device array")
+        args = () if values is None else (_unwrap(values, "at"),)
+        self._ufunc.at(target._a, _unwrap(index, "at"), *args)
+
+
 class _Generator:
     """CuPy's random Generator has these four of NumPy's methods (and no normal, no permutation)."""
 
@@ -233,6 +254,8 @@ class FakeCuPy(types.ModuleType):
         if name in _MISSING or name.startswith("__"):
             raise AttributeError(f"module 'fakecupy' has no attribute {name!r} (neither has CuPy)")
         value = getattr(numpy, name)
+        if isinstance(value, numpy.ufunc):
+            return _Ufunc(value)
         if isinstance(value, type) or not callable(value):
             return value  # dtypes (float32, int64), constants (inf, newaxis)
         return _wrapped(value, name)
@@ -254,12 +277,11 @@ class FakeCuPy(types.ModuleType):
         self.downloads += 1
         return value._a.copy() if isinstance(value, ndarray) else numpy.asarray(value)
 
-    # ----------------- what cupyx provides and minigrad.backend looks for here
-    def scatter_add(self, target, index, values):
-        numpy.add.at(target._a, _unwrap(index, "scatter_add"), _unwrap(values, "scatter_add"))
 
-    def erf(self, x):
-        return ndarray(backend.erf(x._a))
+def _erf(x):
+    if not isinstance(x, ndarray):
+        raise TypeError("fakecupyx.scipy.special.erf: expected a device array")
+    return ndarray(backend.erf(x._a))
 
     def fuse(self, function):
         """CuPy's ``cupy.fuse``: one kernel for the whole function.  Here it runs as written, on device arrays,
@@ -273,3 +295,8 @@ class FakeCuPy(types.ModuleType):
 
 
 fakecupy = FakeCuPy()
+# The stand-in for cupyx: only what minigrad.backend imports from it.
+fakecupyx = types.ModuleType("fakecupyx")
+fakecupyx.scipy = types.ModuleType("fakecupyx.scipy")
+fakecupyx.scipy.special = types.ModuleType("fakecupyx.scipy.special")
+fakecupyx.scipy.special.erf = _erf

@@ -1,4 +1,6 @@
 """Shared fixtures for the engine tests: seeded random float64 leaves for gradient checks."""
+import sys
+
 import numpy as np
 import pytest
 
@@ -47,9 +49,13 @@ def device(request):
 def fake_cuda(monkeypatch):
     """Register the NumPy-backed stand-in (tests/_fake_device.py) as the 'cuda' device for one test."""
     from minigrad import backend
-    from ._fake_device import fakecupy
+    from ._fake_device import fakecupy, fakecupyx
 
     monkeypatch.setitem(backend._modules, "cuda", fakecupy)
     monkeypatch.setitem(backend._array_types, fakecupy.ndarray, "cuda")
+    # backend.erf imports cupyx.scipy.special on a GPU: the stand-in's answers instead.
+    for name, module in (("cupyx", fakecupyx), ("cupyx.scipy", fakecupyx.scipy),
+                         ("cupyx.scipy.special", fakecupyx.scipy.special)):
+        monkeypatch.setitem(sys.modules, name, module)
     fakecupy.downloads = 0
     return fakecupy

@@ -14,7 +14,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "minigrad"
 
 # Files and folders (relative to minigrad/) that must reach NumPy only through the backend.
 MUST_USE_THE_BACKEND = ["ops", "nn", "optim"] + [
-    f"{name}.py" for name in ("tensor", "autograd", "creation", "dtypes", "random", "gradcheck")
+    f"{name}.py" for name in ("tensor", "tensor_methods", "autograd", "creation", "dtypes", "random", "gradcheck")
 ]
 
 

@@ -171,6 +171,32 @@ def test_gather_with_repeated_indices_accumulates(leaf, device):
     assert x.grad.tolist() == [[3.0, 0.0, 1.0], [0.0, 4.0, 0.0]]
 
 
+@pytest.mark.parametrize("dim", [0, 1, 2, -1])
+def test_gather_along_any_dim_sends_each_gradient_to_its_own_row(dim, leaf, device):
+    x = leaf(3, 4, 5, device=device)
+    shape = [3, 4, 5]
+    shape[dim] = 6  # longer than x along dim: positions repeat
+    index = minigrad.tensor(np.random.default_rng(dim % 3).integers(0, x.shape[dim], shape), device=device)
+    assert gradcheck(lambda t: t.gather(dim, index), (x,))
+
+
+def test_scatter_add_along_axis_is_the_backward_of_take_along_axis():
+    from minigrad.ops.shape import scatter_add_along_axis
+
+    rng = np.random.default_rng(0)
+    index = rng.integers(0, 4, (2, 3, 6))  # reads 6 positions of an axis of 4: repeats
+    values = rng.standard_normal((2, 3, 6))
+    expected = np.zeros((2, 3, 4))
+    rows, cols = np.ogrid[:2, :3]
+    for k in range(6):
+        np.add.at(expected, (rows, cols, index[..., k]), values[..., k])
+    np.testing.assert_allclose(scatter_add_along_axis(np, (2, 3, 4), index, values, axis=2), expected)
+    # Extra trailing axes of index (several reads per output position, as a pooling window makes).
+    windows = index.reshape(2, 3, 3, 2)
+    got = scatter_add_along_axis(np, (2, 3, 4), windows, values.reshape(2, 3, 3, 2), axis=-1)
+    np.testing.assert_allclose(got, expected)
+
+
 def test_gather_errors():
     with pytest.raises(minigrad.ShapeError, match="gather: index has 1 dimension"):
         minigrad.zeros(2, 3).gather(1, minigrad.tensor([0, 1]))

@@ -2,8 +2,10 @@
 
 One idea per file: ``module.py`` (Module, Parameter, containers), ``linear.py``,
 ``embedding.py``, ``conv.py``, ``pooling.py``, ``padding.py``, ``dropout.py``,
-``normalization.py``, ``activation.py``, ``flatten.py``, ``loss.py``; the
-stateless forms in ``functional.py``; ``init.py`` and ``utils.py``.
+``normalization.py``, ``activation.py``, ``flatten.py``; the losses in
+``classification_loss.py``, ``binary_loss.py`` and ``regression_loss.py``,
+their modules in ``loss.py``; the stateless forms in ``functional.py``;
+``init.py`` and ``utils.py``.
 """
 from . import functional, init, utils
 from .activation import ELU, GELU, LeakyReLU, LogSoftmax, ReLU, Sigmoid, Softmax, Softplus, Tanh

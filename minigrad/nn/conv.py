@@ -191,10 +191,15 @@ class Conv1d(Module):
     Parameters, initialised as in PyTorch with fan_in = C_in * K:
         weight (C_out, C_in, K) ~ U(-1/sqrt(fan_in), 1/sqrt(fan_in))  (``kaiming_uniform_(a=sqrt(5))``);
         bias (C_out,) ~ U(-1/sqrt(fan_in), 1/sqrt(fan_in)).
+
+    The simple version, stride 1 and no padding, looping over the K taps, is
+    the exercise ``conv1d`` (``python -m minigrad.exercises start DIR conv1d``); the library's
+    ``Conv1dFunction`` does every tap in one matrix product and then adds
+    the shifted results, and handles stride, padding and dilation.
     """
 
     def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, dilation=1, bias=True,
-                 dtype=None):  # fmt: skip
+                 dtype=None):
         super().__init__()
         self.in_channels, self.out_channels = in_channels, out_channels
         self.kernel_size = (_single(kernel_size, "kernel_size"),)

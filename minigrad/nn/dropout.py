@@ -26,6 +26,10 @@ class DropoutFunction(Function):
     multiplied by 1 / (1 - p): backward sends gradient only through the kept
     elements, scaled by the same factor.  With p = 1 every element is dropped
     and y = 0 (PyTorch's convention; 1 / (1 - p) would be a division by zero).
+
+    The simple version is the exercise ``dropout`` (``python -m minigrad.exercises start DIR dropout``),
+    which draws from a NumPy generator it is given; this one draws from
+    minigrad's seeded generator on the tensor's own device (CPU or GPU).
     """
 
     @staticmethod

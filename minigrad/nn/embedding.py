@@ -6,9 +6,9 @@ words up is indexing, ``weight[indices]``; it is the same as multiplying a
 one-hot matrix by the weight, without building the one-hot matrix.
 """
 from .. import backend, dtypes
-from .. import random as _random
 from ..autograd import Function
 from ..tensor import Tensor
+from . import init
 from .module import Module, Parameter
 
 
@@ -95,6 +95,11 @@ class Embedding(Module):
     Shapes: input (...) of int64 indices -> output (..., embedding_dim).
 
     Parameter: weight (num_embeddings, embedding_dim) ~ N(0, 1).
+
+    The simple version of the lookup and its gradient is the exercise
+    ``embedding`` (``python -m minigrad.exercises start DIR embedding``); the library's
+    ``EmbeddingFunction`` does the same sums, and ``embedding`` adds the
+    checks (integer indices in range, a negative ``padding_idx``).
     """
 
     def __init__(self, num_embeddings, embedding_dim, padding_idx=None, dtype=None, _weight=None):
@@ -110,8 +115,12 @@ class Embedding(Module):
             self.weight = Parameter(_weight)
             return
         np_dtype = dtypes.to_numpy_dtype(dtype or dtypes.float32)
-        values = _random.rng().standard_normal((num_embeddings, embedding_dim))
-        self.weight = Parameter(values.astype(np_dtype))
+        self.weight = Parameter(backend.cpu.empty((num_embeddings, embedding_dim), dtype=np_dtype))
+        self.reset_parameters()
+
+    def reset_parameters(self):
+        """weight ~ N(0, 1), as in PyTorch, and the padding row zeros."""
+        init.normal_(self.weight)
         if self.padding_idx is not None:
             self.weight.data[self.padding_idx] = 0
 

@@ -5,6 +5,7 @@ Each function lives beside its layer (``F.conv1d`` in ``nn/conv.py``, its
 names.
 """
 from ..ops.activation import elu, gelu, leaky_relu, log_softmax, relu, sigmoid, softmax, softplus, tanh
+from ..ops.shape import one_hot
 from .conv import conv1d
 from .dropout import dropout
 from .embedding import embedding
@@ -17,7 +18,6 @@ from .loss import (
     l1_loss,
     mse_loss,
     nll_loss,
-    one_hot,
     smooth_l1_loss,
 )
 from .normalization import batch_norm, layer_norm

@@ -52,7 +52,7 @@ def calculate_gain(nonlinearity, param=None):
     ============================  ===========================
     """
     linear_like = ["linear", "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d",
-                   "conv_transpose3d", "sigmoid"]  # fmt: skip
+                   "conv_transpose3d", "sigmoid"]
     if nonlinearity in linear_like:
         return 1
     if nonlinearity == "tanh":

@@ -23,6 +23,11 @@ class LinearFunction(Function):
     flattened to one, so g^T x sums the contribution of every example to
     dL/dW in one matrix product.  Fused into one Function (instead of
     matmul, transpose and add) so a layer costs one graph node.
+
+    The simple version, (N, in) inputs only, is the exercise ``linear``
+    (``python -m minigrad.exercises start DIR linear``); this one adds any number of
+    leading dimensions, an optional bias, dtype checks, and skips the
+    gradients nobody asked for (``ctx.needs_input_grad``).
     """
 
     @staticmethod

@@ -364,7 +364,24 @@ def _converted(array, np_dtype, where):
     return array if where is None else backend.to_device(array, where)
 
 
-class Sequential(Module):
+class _ModuleSequence(Module):
+    """What ``Sequential`` and ``ModuleList`` share: numbered children, reached by position."""
+
+    def __getitem__(self, index):
+        return list(self._modules.values())[index]
+
+    def __len__(self):
+        return len(self._modules)
+
+    def __iter__(self):
+        return iter(self._modules.values())
+
+    def append(self, module):
+        self.add_module(str(len(self._modules)), module)
+        return self
+
+
+class Sequential(_ModuleSequence):
     """Modules applied one after another: ``Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 2))``.
 
     Also accepts a dict of name -> module, so the parameters get those names.
@@ -385,44 +402,20 @@ class Sequential(Module):
         return x
 
     def __getitem__(self, index):
-        modules = list(self._modules.values())
         if isinstance(index, slice):
             return Sequential(dict(list(self._modules.items())[index]))
-        return modules[index]
-
-    def __len__(self):
-        return len(self._modules)
-
-    def __iter__(self):
-        return iter(self._modules.values())
-
-    def append(self, module):
-        self.add_module(str(len(self._modules)), module)
-        return self
+        return super().__getitem__(index)
 
 
-class ModuleList(Module):
+class ModuleList(_ModuleSequence):
     """A list of modules whose parameters are registered (a plain list would hide them)."""
 
     def __init__(self, modules=()):
         super().__init__()
         self.extend(modules)
 
-    def __getitem__(self, index):
-        return list(self._modules.values())[index]
-
     def __setitem__(self, index, module):
         self.add_module(str(index % len(self)), module)
-
-    def __len__(self):
-        return len(self._modules)
-
-    def __iter__(self):
-        return iter(self._modules.values())
-
-    def append(self, module):
-        self.add_module(str(len(self._modules)), module)
-        return self
 
     def extend(self, modules):
         for module in modules:

@@ -13,12 +13,24 @@ They differ only in which values share a mean:
   depend on the rest of its batch.
 - LayerNorm: each example, over its last dimensions (``normalized_shape``).
 """
+from typing import NamedTuple
+
 from .. import backend, dtypes
 from ..autograd import Function, no_grad
 from ..errors import ShapeError
 from ..tensor import Tensor
 from . import init
 from .module import Module, Parameter
+
+
+class NormalizeOptions(NamedTuple):
+    """The settings of one normalisation, passed to ``Normalize`` as one argument (none has a gradient)."""
+
+    eps: float
+    axes: tuple  # the axes each mean and variance was taken over
+    param_axes: tuple  # the axes weight and bias are broadcast over
+    param_shape: tuple  # weight and bias reshaped to this to broadcast
+    batch_stats: bool  # mean and var are this batch's (True) or fixed running averages (False)
 
 
 class Normalize(Function):
@@ -36,43 +48,48 @@ class Normalize(Function):
 
     weight and bias were broadcast over ``param_axes``, so their gradients
     sum over them:  dL/dweight = sum(g * x_hat),  dL/dbias = sum(g).
+
+    The simple version, BatchNorm of (N, C) in training mode, is the exercise
+    ``batchnorm1d`` (``python -m minigrad.exercises start DIR batchnorm1d``); this one serves
+    BatchNorm1d and LayerNorm alike (the axes differ, the formula does not),
+    (N, C, L) inputs, and fixed running statistics in evaluation.
     """
 
     @staticmethod
-    def forward(ctx, x, weight, bias, mean, var, eps, axes, param_axes, param_shape, batch_stats):
-        inv_std = 1 / ctx.xp.sqrt(var + eps)
+    def forward(ctx, x, weight, bias, mean, var, options):
+        inv_std = 1 / ctx.xp.sqrt(var + options.eps)
         x_hat = (x - mean) * inv_std
-        y = x_hat if weight is None else x_hat * weight.reshape(param_shape)
+        y = x_hat if weight is None else x_hat * weight.reshape(options.param_shape)
         if bias is not None:
-            y = y + bias.reshape(param_shape)
+            y = y + bias.reshape(options.param_shape)
         ctx.save_for_backward(x_hat, inv_std, weight)
-        ctx.axes, ctx.param_axes, ctx.param_shape, ctx.batch_stats = axes, param_axes, param_shape, batch_stats
+        ctx.options = options
         ctx.bias_shape = None if bias is None else bias.shape
         return y
 
     @staticmethod
     def backward(ctx, g):
         x_hat, inv_std, weight = ctx.saved_tensors
-        axes, param_axes = ctx.axes, ctx.param_axes
-        g_hat = g if weight is None else g * weight.reshape(ctx.param_shape)
-        if ctx.batch_stats:
+        axes, param_axes = ctx.options.axes, ctx.options.param_axes
+        g_hat = g if weight is None else g * weight.reshape(ctx.options.param_shape)
+        if ctx.options.batch_stats:
             m = x_hat.size // inv_std.size
             grad_x = (inv_std / m) * (
                 m * g_hat - g_hat.sum(axis=axes, keepdims=True)
                 - x_hat * (g_hat * x_hat).sum(axis=axes, keepdims=True)
-            )  # fmt: skip
+            )
         else:
             grad_x = g_hat * inv_std
         grad_w = None if weight is None else (g * x_hat).sum(axis=param_axes).reshape(weight.shape)
         grad_b = None if ctx.bias_shape is None else g.sum(axis=param_axes).reshape(ctx.bias_shape)
-        return grad_x, grad_w, grad_b, None, None, None, None, None, None, None
+        return grad_x, grad_w, grad_b, None, None, None  # mean and var (constants here), options
 
 
-def _apply_normalize(input, weight, bias, mean, var, eps, axes, param_axes, param_shape, batch_stats):
+def _apply_normalize(input, weight, bias, mean, var, options):
     for name, t in (("weight", weight), ("bias", bias)):
         if t is not None and t.dtype != input.dtype:
             raise TypeError(f"normalisation: input is {input.dtype} but {name} is {t.dtype}; they must match")
-    return Normalize.apply(input, weight, bias, mean, var, eps, axes, param_axes, param_shape, batch_stats)
+    return Normalize.apply(input, weight, bias, mean, var, options)
 
 
 def batch_norm(input, running_mean, running_var, weight=None, bias=None, training=False, momentum=0.1, eps=1e-5):
@@ -88,7 +105,7 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
         raise ShapeError(f"batch_norm: expected input of shape (N, C) or (N, C, L), got shape {input.shape}")
     channels = input.shape[1]
     for name, t in (("running_mean", running_mean), ("running_var", running_var), ("weight", weight),
-                    ("bias", bias)):  # fmt: skip
+                    ("bias", bias)):
         if t is not None and t.shape != (channels,):
             raise ShapeError(
                 f"batch_norm: {name} has shape {t.shape} but the input of shape {input.shape} has {channels} "
@@ -116,7 +133,8 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
         if running_mean is None or running_var is None:
             raise ValueError("batch_norm: training=False needs running_mean and running_var to normalise with")
         mean, var = running_mean.reshape(param_shape), running_var.reshape(param_shape)
-    return _apply_normalize(input, weight, bias, mean, var, eps, axes, axes, param_shape, training)
+    options = NormalizeOptions(eps, axes, axes, param_shape, training)
+    return _apply_normalize(input, weight, bias, mean, var, options)
 
 
 def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
@@ -136,7 +154,8 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
         mean = input.mean(dim=axes, keepdim=True)
         var = input.var(dim=axes, correction=0, keepdim=True)
     leading = tuple(range(input.ndim - k))
-    return _apply_normalize(input, weight, bias, mean, var, eps, axes, leading, normalized_shape, True)
+    options = NormalizeOptions(eps, axes, leading, normalized_shape, True)
+    return _apply_normalize(input, weight, bias, mean, var, options)
 
 
 def _as_shape(shape):
@@ -202,11 +221,11 @@ class BatchNorm1d(Module):
         return batch_norm(
             input, self.running_mean if track else None, self.running_var if track else None,
             self.weight, self.bias, use_batch, momentum, self.eps,
-        )  # fmt: skip
+        )
 
     def extra_repr(self):
         return (f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, affine={self.affine}, "
-                f"track_running_stats={self.track_running_stats}")  # fmt: skip
+                f"track_running_stats={self.track_running_stats}")
 
 
 class LayerNorm(Module):

@@ -1,5 +1,8 @@
 """Padding a tensor with a constant: ``pad`` (``F.pad``).
 
+(Not the padding of sentences to one length: that is ``pad_sequences`` in
+minigrad/text/padding.py, which works on lists of token ids.)
+
 ``pad`` lists amounts for the last dimensions, last dimension first, as in
 PyTorch:  (left, right)  pads the last dimension,  (left, right, top, bottom)
 the last two, and so on.  A negative amount crops instead.

@@ -15,26 +15,14 @@ adds up the gradients of a step read by several windows.  Max-over-time
 pooling, the one Kim's TextCNN uses, is ``adaptive_max_pool1d(x, 1)``: one
 window over the whole sentence.
 """
-import math
-
-from .. import backend
 from ..autograd import Function
 from ..errors import ShapeError
+from ..ops.shape import scatter_add_along_axis
 from .module import Module
 
 
-def _scatter_back(xp, shape, positions, values):
-    """Zeros of ``shape`` plus ``values`` added at ``positions`` along the last axis (repeats accumulate).
-
-    ``positions`` and ``values`` have shape (*shape[:-1], ...); each row of x
-    is offset by its row number * L so one flat scatter_add does every row.
-    """
-    length = shape[-1]
-    rows = xp.arange(math.prod(shape[:-1]), dtype=positions.dtype).reshape(shape[:-1])
-    offsets = rows.reshape(rows.shape + (1,) * (positions.ndim - rows.ndim)) * length
-    grad = xp.zeros(shape, dtype=values.dtype)
-    backend.scatter_add(grad.reshape(-1), (positions + offsets).reshape(-1), values.reshape(-1))
-    return grad
+# The backward of both poolings: zeros of x's shape, plus values added at positions along the last axis.
+_scatter_back = scatter_add_along_axis
 
 
 class MaxPool1dFunction(Function):
@@ -117,7 +105,7 @@ def _adaptive_table(xp, length, output_size, op):
         (output_size,) = output_size
     if output_size < 1 or length < 1:
         raise ShapeError(f"{op}: needs output_size >= 1 and a non-empty input, got output_size={output_size} "
-                         f"and length {length}")  # fmt: skip
+                         f"and length {length}")
     i = xp.arange(output_size)
     start = (i * length) // output_size
     end = -((-(i + 1) * length) // output_size)  # ceil division
@@ -142,7 +130,7 @@ def max_pool1d(input, kernel_size, stride=None, padding=0):
     """The largest value in each window of ``kernel_size`` steps, windows ``stride`` apart (default: kernel_size)."""
     _check_input(input, "max_pool1d")
     index, _ = _sliding_table(input.xp, input.shape[-1], kernel_size, _stride(kernel_size, stride), padding,
-                              "max_pool1d")  # fmt: skip
+                              "max_pool1d")
     return MaxPool1dFunction.apply(input, index)
 
 
@@ -150,7 +138,7 @@ def avg_pool1d(input, kernel_size, stride=None, padding=0, count_include_pad=Tru
     """The mean of each window; with padding, ``count_include_pad`` says whether padded zeros count in the mean."""
     _check_input(input, "avg_pool1d")
     index, real = _sliding_table(input.xp, input.shape[-1], kernel_size, _stride(kernel_size, stride), padding,
-                                 "avg_pool1d")  # fmt: skip
+                                 "avg_pool1d")
     divisor = kernel_size if count_include_pad else real.sum(axis=1, keepdims=True)
     return AvgPool1dFunction.apply(input, index, real / divisor)
 
@@ -171,7 +159,14 @@ def adaptive_avg_pool1d(input, output_size):
 
 # ------------------------------------------------------------------- modules
 class MaxPool1d(Module):
-    """Max pooling: (N, C, L) -> (N, C, L_out),  L_out = (L + 2*padding - kernel_size) // stride + 1."""
+    """Max pooling: (N, C, L) -> (N, C, L_out),  L_out = (L + 2*padding - kernel_size) // stride + 1.
+
+    The simple version, the max over the whole sequence with its ties, is
+    the exercise ``maxpool_time`` (``python -m minigrad.exercises start DIR maxpool_time``); the
+    library describes every window by a table of the steps it reads, so one
+    Function serves any kernel size, stride and padding (and
+    ``adaptive_max_pool1d(x, 1)`` is the exercise's case).
+    """
 
     def __init__(self, kernel_size, stride=None, padding=0):
         super().__init__()

@@ -55,6 +55,20 @@ def broadcast_error(op, a, b):
     )
 
 
+def broadcasting(op, a, b, function, *args):
+    """``function(*args)``, with NumPy's "could not be broadcast" ValueError replaced by ``broadcast_error(op, a, b)``.
+
+    The one place that turns the array library's terse message into one that
+    names the operation and the shapes of its operands ``a`` and ``b``.
+    """
+    try:
+        return function(*args)
+    except ValueError as err:
+        if "broadcast" in str(err):
+            raise broadcast_error(op, a, b) from None
+        raise
+
+
 def normalize_dims(dim, ndim, op):
     """``dim`` (None, an int or a sequence of ints) as a sorted tuple of non-negative axes."""
     if dim is None:

@@ -27,15 +27,33 @@ class Tanh(Function):
         return g * (1 - y * y)
 
 
+def stable_sigmoid(xp, x):
+    """1 / (1 + e^-x) on an array, for x of any size.
+
+    e^-x overflows for x below about -88 (float32), so both branches use
+    e = e^-|x| <= 1 instead: for x >= 0 the formula as written, for x < 0 the
+    same value multiplied above and below by e^x, which is e / (1 + e).
+    The one place minigrad writes this trick (softplus and the losses call it).
+    """
+    e = xp.exp(-xp.abs(x))
+    return xp.where(x >= 0, 1 / (1 + e), e / (1 + e))
+
+
+def stable_softplus(xp, z):
+    """log(1 + e^z) on an array, for z of any size: max(z, 0) + log(1 + e^-|z|).
+
+    Both forms are equal (for z > 0, log(1 + e^z) = z + log(e^-z + 1)), and the
+    second never exponentiates a positive number, so it never overflows.
+    """
+    return xp.maximum(z, 0) + xp.log1p(xp.exp(-xp.abs(z)))
+
+
 class Sigmoid(Function):
     """y = 1 / (1 + e^-x);   dL/dx = g * y * (1 - y)"""
 
     @staticmethod
     def forward(ctx, x):
-        xp = ctx.xp
-        # e^-|x| never overflows; the two branches are the same function.
-        e = xp.exp(-xp.abs(x))
-        y = xp.where(x >= 0, 1 / (1 + e), e / (1 + e))
+        y = stable_sigmoid(ctx.xp, x)
         ctx.save_for_backward(y)
         return y
 
@@ -134,21 +152,15 @@ class Softplus(Function):
 
     @staticmethod
     def forward(ctx, x, beta, threshold):
-        xp = ctx.xp
         z = beta * x
-        # log(1 + e^z) = max(z, 0) + log(1 + e^-|z|), which never overflows.
-        soft = (xp.maximum(z, 0) + xp.log1p(xp.exp(-xp.abs(z)))) / beta
         linear = z > threshold
         ctx.save_for_backward(z, linear)
-        return xp.where(linear, x, soft)
+        return ctx.xp.where(linear, x, stable_softplus(ctx.xp, z) / beta)
 
     @staticmethod
     def backward(ctx, g):
         z, linear = ctx.saved_tensors
-        xp = ctx.xp
-        e = xp.exp(-xp.abs(z))
-        sigmoid = xp.where(z >= 0, 1 / (1 + e), e / (1 + e))
-        return xp.where(linear, g, g * sigmoid), None, None
+        return ctx.xp.where(linear, g, g * stable_sigmoid(ctx.xp, z)), None, None
 
 
 class Step(Function):

@@ -6,7 +6,7 @@ records nothing in the graph.
 """
 from .. import backend
 from .. import tensor as _tensor
-from ._util import broadcast_error, normalize_dims, promote
+from ._util import broadcasting, normalize_dims, promote
 
 
 def _compare(name, fn, a, b):
@@ -15,12 +15,7 @@ def _compare(name, fn, a, b):
     right = b._data if isinstance(b, _tensor.Tensor) else b
     if type(left) is not type(right):
         backend.check_same_device(name, (left, right))
-    try:
-        return _tensor.Tensor._from_array(fn(left, right))
-    except ValueError as err:
-        if "broadcast" in str(err):
-            raise broadcast_error(name, a, b) from None
-        raise
+    return _tensor.Tensor._from_array(broadcasting(name, a, b, fn, left, right))
 
 
 def eq(input, other):

@@ -7,17 +7,12 @@ sums each gradient back to its input's shape (``autograd.sum_to_shape``).
 """
 from .. import backend
 from ..autograd import Function
-from ._util import as_tensor, broadcast_error, promote
+from ._util import as_tensor, broadcasting, promote
 
 
 def _binary(function, name, a, b):
     a, b = promote(a, b)
-    try:
-        return function.apply(a, b)
-    except ValueError as err:
-        if "broadcast" in str(err):
-            raise broadcast_error(name, a, b) from None
-        raise
+    return broadcasting(name, a, b, function.apply, a, b)
 
 
 class Add(Function):
@@ -341,12 +336,7 @@ def where(condition, input, other):
     if condition.dtype != "bool":
         raise TypeError(f"where: the condition must be a bool tensor, got {condition.dtype}; compare first (x > 0)")
     input, other = promote(input, other)
-    try:
-        return Where.apply(condition, input, other)
-    except ValueError as err:
-        if "broadcast" in str(err):
-            raise broadcast_error("where", input, other) from None
-        raise
+    return broadcasting("where", input, other, Where.apply, condition, input, other)
 
 
 def tensor_where(self, condition, other):

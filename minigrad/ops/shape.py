@@ -1,11 +1,13 @@
-"""Shape and indexing: reshape, transpose, permute, expand, indexing, gather, cat, stack.
+"""Shape and indexing: reshape, transpose, permute, expand, indexing, gather, cat, stack; one_hot.
 
 None of these change a value; they move values around.  So each backward
 moves g back to where the values came from: reshape g back, transpose it
 back, or add it into the positions that were read (``scatter_add``, so
 that an index read twice gets both gradients).  Notation: g = dL/dy.
 """
-from .. import backend
+import math
+
+from .. import backend, dtypes
 from .. import tensor as _tensor
 from ..autograd import Function
 from ..errors import ShapeError
@@ -76,6 +78,33 @@ class GetItem(Function):
         return dx, None
 
 
+def scatter_add_along_axis(xp, shape, index, values, axis=-1):
+    """Zeros of ``shape`` with ``values`` added at ``index`` along ``axis``; repeated positions accumulate.
+
+    The backward of every "read x at these positions along one axis":
+    ``gather`` here, and max- and average-pooling (nn/pooling.py).  Entry p
+    of ``index`` names a position of x: p's own coordinates, except
+    ``index[p]`` along ``axis``.  ``index`` may carry extra trailing axes
+    (several reads per position, as a pooling window makes), all along
+    ``axis``, which must then be the last one.
+
+    Flattened, a position is sum_d coordinate_d * stride_d, where stride_d is
+    the product of the sizes after axis d; so one flat ``scatter_add``
+    does every row at once.
+    """
+    ndim = len(shape)
+    axis = axis % ndim
+    strides = [math.prod(shape[d + 1:]) for d in range(ndim)]
+    flat = index * strides[axis]
+    for d in range(ndim):
+        if d != axis:
+            coordinate = xp.arange(index.shape[d], dtype=index.dtype).reshape((-1,) + (1,) * (index.ndim - d - 1))
+            flat = flat + coordinate * strides[d]
+    grad = xp.zeros(shape, dtype=values.dtype)
+    backend.scatter_add(grad.reshape(-1), flat.reshape(-1), xp.broadcast_to(values, flat.shape).reshape(-1))
+    return grad
+
+
 class Gather(Function):
     """y[i][j] = x[i][index[i][j]] along ``dim`` (PyTorch's gather);   dL/dx: g added at the gathered places"""
 
@@ -88,13 +117,7 @@ class Gather(Function):
     @staticmethod
     def backward(ctx, g):
         (index,) = ctx.saved_tensors
-        xp = ctx.xp
-        dx = xp.zeros(ctx.shape, dtype=ctx.dtype)
-        # The full coordinates of every gathered entry: its own position, except along dim.
-        where = list(xp.ogrid[tuple(slice(n) for n in index.shape)])
-        where[ctx.dim] = index
-        backend.scatter_add(dx, tuple(where), g)
-        return dx, None, None
+        return scatter_add_along_axis(ctx.xp, ctx.shape, index, g.astype(ctx.dtype, copy=False), ctx.dim), None, None
 
 
 class Cat(Function):
@@ -306,3 +329,37 @@ def stack(tensors, dim=0):
     if not -tensors[0].ndim - 1 <= dim <= tensors[0].ndim:
         raise IndexError(f"stack: dim {dim} is out of range for tensors with {tensors[0].ndim} dimension(s)")
     return Stack.apply(dim % (tensors[0].ndim + 1), *tensors)
+
+
+def one_hot(tensor, num_classes=-1):
+    """Class indices (*) -> one-hot rows (*, num_classes) of int64: row i has a 1 at column tensor[i].
+
+    With ``num_classes=-1`` the number of classes is the largest index + 1.
+    The result is integer (no gradient); call ``.float()`` to compute with it.
+    ``F.one_hot(y, C).float() @ W`` is what an embedding lookup ``W[y]``
+    computes without building the matrix (``nn/embedding.py``).
+    """
+    op = "one_hot"
+    if not isinstance(tensor, _tensor.Tensor):
+        raise TypeError(f"{op}: tensor must be a minigrad Tensor of class indices, got {type(tensor).__name__}.")
+    if tensor.is_floating_point() or tensor.dtype == dtypes.bool:
+        raise TypeError(f"{op}: needs int64 class indices, got {tensor.dtype}; convert them with .long().")
+    labels = tensor._data
+    xp = tensor.xp
+    if num_classes == -1:
+        if labels.size == 0:
+            raise ValueError(f"{op}: cannot infer the number of classes from an empty tensor; pass num_classes.")
+        num_classes = int(labels.max()) + 1
+    elif num_classes < 1 and labels.size:
+        raise ValueError(f"{op}: num_classes must be positive (or -1 to infer it), got {num_classes}")
+    if labels.size:
+        low, high = int(labels.min()), int(labels.max())
+        if low < 0:
+            raise ValueError(f"{op}: class values must be non-negative, found {low}.")
+        if high >= num_classes:
+            raise ValueError(
+                f"{op}: class value {high} is too large for num_classes={num_classes} (valid: 0 to "
+                f"{num_classes - 1}). Pass a larger num_classes, or -1 to infer it."
+            )
+    out = labels[..., None] == xp.arange(max(num_classes, 0))
+    return _tensor.Tensor._from_array(out.astype(dtypes.to_numpy_dtype(dtypes.int64)))

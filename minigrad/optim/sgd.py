@@ -29,6 +29,11 @@ class SGD(Optimizer):
         weight_decay: lambda, the L2 penalty added to the gradient (default 0).
         nesterov: use Nesterov momentum (needs momentum > 0 and dampening 0).
         maximize: climb the objective instead of descending it.
+
+    The simple version, one momentum step (mu, and nothing else), is the
+    exercise ``sgd_momentum`` (``python -m minigrad.exercises start DIR sgd_momentum``); this one
+    adds dampening, Nesterov, weight decay, maximize and parameter groups,
+    and keeps the buffer in ``state`` so that it is saved with a checkpoint.
     """
 
     def __init__(self, params, lr=1e-3, momentum=0, dampening=0, weight_decay=0, nesterov=False, maximize=False):

@@ -2,6 +2,9 @@
 
 A batch of token ids must be a rectangle (batch, length), so shorter
 sentences get ``<pad>`` (id 0) added at the end and longer ones are cut.
+
+(Not ``F.pad``, the differentiable padding of a tensor along any dimension:
+that is minigrad/nn/padding.py.)
 """
 import numpy
 

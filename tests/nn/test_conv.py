@@ -163,7 +163,7 @@ def test_module_forward_is_the_functional_form():
          "Conv1d(4, 6, kernel_size=(3,), stride=(2,), padding=(1,), dilation=(2,))"),
         (nn.Conv1d(4, 6, 3, padding="valid"), "Conv1d(4, 6, kernel_size=(3,), stride=(1,), padding=valid)"),
     ],
-)  # fmt: skip
+)
 def test_repr_matches_pytorch(layer, text):
     assert repr(layer) == text
 

@@ -131,7 +131,7 @@ def test_changing_a_weight_already_used_in_a_graph_is_detected():
 
 def test_manual_seed_repeats_every_draw():
     for fill in (init.uniform_, init.normal_, init.xavier_uniform_, init.xavier_normal_,
-                 init.kaiming_uniform_, init.kaiming_normal_):  # fmt: skip
+                 init.kaiming_uniform_, init.kaiming_normal_):
         minigrad.manual_seed(11)
         a = values(fill(big(5, 4)))
         minigrad.manual_seed(11)

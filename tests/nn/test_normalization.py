@@ -44,7 +44,7 @@ def test_gradcheck_training_mode_through_the_module():
     layer = bn64(3)
     x = minigrad.randn(4, 3, 5, dtype=minigrad.float64).requires_grad_()
     assert gradcheck(lambda x, w, b: F.batch_norm(x, layer.running_mean, layer.running_var, w, b, True),
-                     (x, layer.weight, layer.bias))  # fmt: skip
+                     (x, layer.weight, layer.bias))
 
 
 def test_gradient_of_a_training_batch_sums_to_zero_over_the_batch(leaf, rng):
