@@ -4,11 +4,13 @@ One idea per file: ``module.py`` (Module, Parameter, containers), ``linear.py``,
 ``embedding.py``, ``conv.py``, ``pooling.py``, ``padding.py``, ``dropout.py``,
 ``normalization.py``, ``activation.py``, ``flatten.py``, ``loss.py``; the
 recurrent layers in ``rnn.py`` (their backpropagation through time in
-``rnn_functions.py``); the stateless forms in ``functional.py``; ``init.py``
-and ``utils/`` (``utils/rnn.py``: padding and packing sequences).
+``rnn_functions.py``); ``attention.py``; the stateless forms in
+``functional.py``; ``init.py`` and ``utils/`` (``utils/rnn.py``: padding and
+packing sequences).
 """
 from . import functional, init, utils
 from .activation import ELU, GELU, LeakyReLU, LogSoftmax, ReLU, Sigmoid, Softmax, Softplus, Tanh
+from .attention import AttentionPooling, MultiheadAttention
 from .conv import Conv1d
 from .dropout import Dropout
 from .embedding import Embedding

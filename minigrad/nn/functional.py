@@ -5,6 +5,7 @@ Each function lives beside its layer (``F.conv1d`` in ``nn/conv.py``, its
 names.
 """
 from ..ops.activation import elu, gelu, leaky_relu, log_softmax, relu, sigmoid, softmax, softplus, tanh
+from .attention import scaled_dot_product_attention
 from .conv import conv1d
 from .dropout import dropout
 from .embedding import embedding
