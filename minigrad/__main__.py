@@ -97,13 +97,20 @@ def make_loader(config, vocab, texts, labels, batch_size, shuffle):
         features = BagOfWords(vocab, mode="count").transform(texts)
         return DataLoader(TensorDataset(features, targets), batch_size=batch_size, shuffle=shuffle)
     examples = [(vocab.encode(t), int(y)) for t, y in zip(texts, labels)]
-    collate = PadCollate(min_len=max(config["kernel_sizes"]))
+    collate = PadCollate(min_len=1 if config["model"] in RNN_MODELS else max(config["kernel_sizes"]))
     return DataLoader(examples, batch_size=batch_size, shuffle=shuffle, collate_fn=collate)
 
 
-def build_model(config):
-    from minigrad.models import BowMLP, TextCNN
+RNN_MODELS = ("lstm", "gru", "rnn")
 
+
+def build_model(config):
+    from minigrad.models import BowMLP, RNNClassifier, TextCNN
+
+    if config["model"] in RNN_MODELS:
+        return RNNClassifier(config["vocab_size"], config["num_classes"], config["model"], config["embed_dim"],
+                             config["hidden_size"], bidirectional=config["bidirectional"],
+                             pooling=config["pooling"], dropout=config["dropout"])
     if config["model"] == "mlp":
         return BowMLP(config["vocab_size"], config["num_classes"], tuple(config["hidden"]), config["dropout"])
     return TextCNN(config["vocab_size"], config["num_classes"], config["embed_dim"], config["num_filters"],
@@ -141,6 +148,7 @@ def cmd_train(args):
         config = {"model": args.model, "dataset": args.dataset, "vocab_size": len(vocab),
                   "num_classes": len(names), "label_names": names, "embed_dim": args.embed_dim,
                   "num_filters": args.filters, "kernel_sizes": args.kernel_sizes, "hidden": args.hidden,
+                  "hidden_size": args.hidden_size, "bidirectional": args.bidirectional, "pooling": args.pooling,
                   "dropout": args.dropout, "lr": args.lr, "batch_size": args.batch_size, "epochs": args.epochs,
                   "seed": args.seed, "text_column": args.text_column, "label_column": args.label_column}
         loaders = [make_loader(config, vocab, *split, args.batch_size, shuffle=i == 0)
@@ -364,14 +372,19 @@ def build_parser():
     add = train.add_argument
     add("--dataset", choices=DATASETS, default="synthetic", help="the built-in corpus, or a file format")
     add("--data", help="the data file (or the folder, for mr and sst2/sst5)")
-    add("--model", choices=("cnn", "mlp"), default="cnn", help="TextCNN or bag-of-words MLP")
+    add("--model", choices=("cnn", "mlp") + RNN_MODELS, default="cnn",
+        help="TextCNN, bag-of-words MLP, or a recurrent classifier (LSTM, GRU, tanh RNN)")
     add("--epochs", type=_positive(int), default=10, help="at most this many passes over the data")
     add("--batch-size", type=_positive(int), default=50, help="sentences per step")
     add("--lr", type=_positive(float), default=1e-3, help="Adam's learning rate")
-    add("--embed-dim", type=_positive(int), default=128, help="cnn: size of each word vector")
+    add("--embed-dim", type=_positive(int), default=128, help="cnn, lstm/gru/rnn: size of each word vector")
     add("--filters", type=_positive(int), default=100, help="cnn: filters per width")
     add("--kernel-sizes", type=_int_list, default=[3, 4, 5], help="cnn: filter widths, in words")
     add("--hidden", type=_int_list, default=[512, 256], help="mlp: hidden layer sizes")
+    add("--hidden-size", type=_positive(int), default=128, help="lstm/gru/rnn: state size per direction")
+    add("--bidirectional", action="store_true", help="lstm/gru/rnn: read each sentence both ways")
+    add("--pooling", choices=("last", "max", "attention"), default="max",
+        help="lstm/gru/rnn: final states, max over the words, or attention pooling")
     add("--dropout", type=_dropout, default=0.5, help="dropout probability")
     add("--max-vocab", type=_positive(int), default=20000, help="keep at most this many words")
     add("--min-freq", type=_positive(int), default=1, help="drop words seen fewer times")

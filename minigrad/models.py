@@ -187,8 +187,8 @@ class RNNClassifier(nn.Module):
         if self.pooling == "max":
             padded, _ = pad_packed_sequence(output, batch_first=True, padding_value=-math.inf)
             return padded.amax(dim=1), None
-        padded, _ = pad_packed_sequence(output, batch_first=True)
-        steps = padded.shape[1]
+        steps = ids.shape[1]  # weights for every column of ids, 0 at the padding
+        padded, _ = pad_packed_sequence(output, batch_first=True, total_length=steps)
         xp = ids.xp
         mask = Tensor._from_array(xp.arange(steps)[None, :] < lengths._data[:, None])
         return self.attention(padded, mask)
