@@ -1,4 +1,4 @@
-"""Test accuracy on real sentences: the bag-of-words MLP and Kim's TextCNN on MR and SST-2.
+"""Test accuracy on real sentences: the bag-of-words MLP, Kim's TextCNN, a BiLSTM and a BiGRU on MR and SST-2.
 
 - MR: the 10,662 sentences split 90/10 (seed 0) into train and test; 10% of
   the training part is held out to pick the best epoch.
@@ -15,6 +15,13 @@ CNN-rand at 76.1% (MR, 10-fold cross-validation) and 82.7% (SST-2).
 
     python benchmarks/accuracy.py                       # both datasets, both models
     python benchmarks/accuracy.py --datasets mr --models cnn --epochs 3
+    python benchmarks/accuracy.py --datasets mr --models lstm gru   # the recurrent models
+    python benchmarks/accuracy.py --datasets mr --models lstm gru --fixed-epochs --epochs 2
+        # no epoch picking: the whole 90% trains for exactly 2 epochs
+
+The BiLSTM and BiGRU (``models.RNNClassifier``): word vectors of 128 from
+U[-0.25, 0.25], hidden size 128 each way, max-pooling over the real words,
+dropout 0.5 before the classifier; same optimiser, batch and stopping.
 """
 import argparse
 import os
@@ -26,7 +33,7 @@ import numpy as np
 import minigrad
 from minigrad.data import DataLoader, Dataset
 from minigrad.datasets import read_csv, read_mr, read_sst
-from minigrad.models import BowMLP, TextCNN
+from minigrad.models import BowMLP, RNNClassifier, TextCNN
 from minigrad.text import PadCollate, Vocab
 from minigrad.train import evaluate, fit
 
@@ -79,15 +86,21 @@ def splits(name):
     return (phrases.texts, train_labels), (dev.texts, dev.labels), (test.texts, test.labels)
 
 
-def run(dataset, model_name, epochs, patience, max_train=None, seed=0, min_freq=1, embed_dim=128):
+def run(dataset, model_name, epochs, patience, max_train=None, seed=0, min_freq=1, embed_dim=128, fixed=False):
     minigrad.manual_seed(seed)
     (train_x, train_y), (val_x, val_y), (test_x, test_y) = splits(dataset)
+    if fixed:  # no epoch picking: train on the validation part too, for exactly `epochs` epochs
+        train_x, train_y = train_x + val_x, train_y + val_y
     if max_train:
         train_x, train_y = train_x[:max_train], train_y[:max_train]
     vocab = Vocab.build(train_x, min_freq=min_freq)
     if model_name == "cnn":
         model = TextCNN(len(vocab), 2, embed_dim=embed_dim, num_filters=100, kernel_sizes=WIDTHS, dropout=0.5)
         collate = PadCollate(min_len=max(WIDTHS))
+    elif model_name in ("lstm", "gru"):
+        model = RNNClassifier(len(vocab), 2, cell=model_name, embed_dim=embed_dim, hidden_size=128,
+                              bidirectional=True, pooling="max", dropout=0.5)
+        collate = PadCollate()
     else:
         model = BowMLP(len(vocab), 2, hidden=(512, 256), dropout=0.5)
         collate = BagCollate(len(vocab))
@@ -97,8 +110,12 @@ def run(dataset, model_name, epochs, patience, max_train=None, seed=0, min_freq=
     ]
     optimizer = minigrad.optim.Adam(model.parameters(), lr=1e-3)
     start = time.perf_counter()
-    history = fit(model, optimizer, loaders[0], loaders[1], epochs=epochs, early_stopping_patience=patience,
-                  monitor="val_accuracy", mode="max", restore_best=True, verbose=True)
+    if fixed:
+        history = fit(model, optimizer, loaders[0], None, epochs=epochs, monitor="train_loss", mode="min",
+                      restore_best=False, verbose=True)
+    else:
+        history = fit(model, optimizer, loaders[0], loaders[1], epochs=epochs, early_stopping_patience=patience,
+                      monitor="val_accuracy", mode="max", restore_best=True, verbose=True)
     elapsed = time.perf_counter() - start
     _, test_accuracy = evaluate(model, loaders[2])
     epochs_run = len(history["train_loss"])
@@ -107,22 +124,24 @@ def run(dataset, model_name, epochs, patience, max_train=None, seed=0, min_freq=
 
 
 def main():
-    parser = argparse.ArgumentParser(description="MR and SST-2 test accuracy of minigrad's MLP and TextCNN")
+    parser = argparse.ArgumentParser(description="MR and SST-2 test accuracy of minigrad's MLP, TextCNN, BiLSTM, BiGRU")
     parser.add_argument("--datasets", nargs="+", default=["mr", "sst2"], choices=["mr", "sst2"])
-    parser.add_argument("--models", nargs="+", default=["mlp", "cnn"], choices=["mlp", "cnn"])
+    parser.add_argument("--models", nargs="+", default=["mlp", "cnn"], choices=["mlp", "cnn", "lstm", "gru"])
     parser.add_argument("--epochs", type=int, default=10)
     parser.add_argument("--patience", type=int, default=2)
     parser.add_argument("--max-train", type=int, default=None, help="use only the first N training examples")
     parser.add_argument("--seed", type=int, default=0, help="for the initial weights and the shuffling")
     parser.add_argument("--min-freq", type=int, default=1, help="words seen fewer times become <unk>")
-    parser.add_argument("--embed-dim", type=int, default=128, help="TextCNN word-vector size")
+    parser.add_argument("--embed-dim", type=int, default=128, help="word-vector size (TextCNN, BiLSTM, BiGRU)")
+    parser.add_argument("--fixed-epochs", action="store_true",
+                        help="MR: train on the whole 90%% (validation part included) for exactly --epochs epochs")
     args = parser.parse_args()
     rows = []
     for dataset in args.datasets:
         for model_name in args.models:
             print(f"\n== {dataset} / {model_name}")
             rows.append(run(dataset, model_name, args.epochs, args.patience, args.max_train, args.seed, args.min_freq,
-                            args.embed_dim))
+                            args.embed_dim, args.fixed_epochs))
     print("\n| dataset | model | train examples | test sentences | test accuracy | epochs (best) | s / epoch |")
     print("| --- | --- | --- | --- | --- | --- | --- |")
     for r in rows:

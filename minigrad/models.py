@@ -1,13 +1,19 @@
-"""The two reference models of the course, written as you would write them in PyTorch.
+"""The reference models of the course, written as you would write them in PyTorch.
 
 - ``BowMLP``: a bag-of-words vector through a multilayer perceptron.  It
   sees which words occur, never their order.
 - ``TextCNN``: Kim (2014).  Convolutions over word embeddings read short
   phrases ("not bad", "but dull"), so word order counts.
+- ``RNNClassifier``: an LSTM, GRU or plain RNN (one way or both) reads the
+  whole sentence in order; its outputs are pooled and classified.
 """
+import math
+
 from . import nn
 from .nn import functional as F
+from .nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 from .ops.shape import cat
+from .tensor import Tensor
 
 
 class BowMLP(nn.Module):
@@ -108,3 +114,85 @@ class TextCNN(nn.Module):
         x = self.embedding(ids).transpose(1, 2)  # (N, E, L): Conv1d wants channels before time
         pooled = [F.relu(conv(x)).amax(dim=2) for conv in self.convs]  # each (N, F)
         return self.fc(self.dropout(cat(pooled, dim=1)))
+
+
+class RNNClassifier(nn.Module):
+    """A recurrent network reads the sentence in order; its outputs are pooled into one vector and classified.
+
+    Args:
+        vocab_size: V.   num_classes: C.
+        cell: 'lstm', 'gru' or 'rnn' (tanh).
+        embed_dim: E (word vectors from U[-0.25, 0.25], as the TextCNN's).
+        hidden_size: H per direction.   num_layers: stacked layers.
+        bidirectional: read the sentence both ways (D = 2) and join the two outputs.
+        pooling: how the T outputs become one vector of size D*H:
+            'last': the final states (the forward direction's last word, the backward's first);
+            'max': the largest value of each feature over the real words;
+            'attention': ``nn.AttentionPooling`` (Yang et al. 2016), a learned weighting of the words.
+        dropout: on the pooled vector before the classifier (and between stacked layers).
+        padding_idx: the ``<pad>`` id.  A sentence's length is its number of tokens that are not
+            ``<pad>``, so batches must be padded on the right (as ``PadCollate`` does).
+
+    Shapes::
+
+        ids (N, T) int64 -> embedding (N, T, E) -> packed by length -> RNN outputs (N, T, D*H)
+        -> pooled (N, D*H) -> dropout -> Linear -> logits (N, C)
+
+    Number of parameters of a one-layer model, with G = 4 (LSTM), 3 (GRU) or 1 (RNN)::
+
+        V * E  +  D * G * (H * E + H * H + 2 * H)  +  D * H * C + C   (+ attention: (D*H)^2 + 2 * D * H)
+
+    e.g. V = 20,000, E = 128, H = 128, bidirectional LSTM, C = 2:
+    2,560,000 + 264,192 + 514 = 2,824,706.
+
+    ``features(ids)`` returns (pooled, attention weights (N, T) or None), to
+    look at which words the attention read.
+    """
+
+    def __init__(self, vocab_size, num_classes, cell="lstm", embed_dim=128, hidden_size=128, num_layers=1,
+                 bidirectional=True, pooling="max", dropout=0.5, padding_idx=0):
+        super().__init__()
+        layers = {"lstm": nn.LSTM, "gru": nn.GRU, "rnn": nn.RNN}
+        if cell not in layers:
+            raise ValueError(f"RNNClassifier: cell must be one of {sorted(layers)}, got {cell!r}")
+        if pooling not in ("last", "max", "attention"):
+            raise ValueError(f"RNNClassifier: pooling must be 'last', 'max' or 'attention', got {pooling!r}")
+        self.cell, self.pooling, self.padding_idx = cell, pooling, padding_idx
+        self.directions = 2 if bidirectional else 1
+        self.embedding = nn.Embedding(vocab_size, embed_dim, padding_idx=padding_idx)
+        nn.init.uniform_(self.embedding.weight, -0.25, 0.25)  # as TextCNN: Kim's range
+        if padding_idx is not None:
+            self.embedding.weight.data[padding_idx] = 0.0
+        self.rnn = layers[cell](embed_dim, hidden_size, num_layers=num_layers, batch_first=True,
+                                bidirectional=bidirectional, dropout=dropout if num_layers > 1 else 0.0)
+        features = self.directions * hidden_size
+        if pooling == "attention":
+            self.attention = nn.AttentionPooling(features)
+        self.dropout = nn.Dropout(dropout)
+        self.fc = nn.Linear(features, num_classes)
+
+    def features(self, ids):
+        """(pooled (N, D*H), attention weights (N, T) or None) for token ids (N, T)."""
+        if ids.ndim != 2:
+            raise ValueError(f"RNNClassifier: expected token ids of shape (N, L), got {ids.shape}")
+        real = ids != self.padding_idx if self.padding_idx is not None else ids >= 0
+        # An empty sentence (all <pad>) reads one <pad> step rather than nothing.
+        lengths = real.long().sum(dim=1).clamp(min=1)
+        packed = pack_padded_sequence(self.embedding(ids), lengths, batch_first=True, enforce_sorted=False)
+        output, h_n = self.rnn(packed)
+        if self.pooling == "last":
+            h_n = h_n[0] if self.cell == "lstm" else h_n
+            last = h_n[-self.directions :]  # the top layer's directions: (D, N, H)
+            return last.transpose(0, 1).reshape(ids.shape[0], -1), None
+        if self.pooling == "max":
+            padded, _ = pad_packed_sequence(output, batch_first=True, padding_value=-math.inf)
+            return padded.amax(dim=1), None
+        steps = ids.shape[1]  # weights for every column of ids, 0 at the padding
+        padded, _ = pad_packed_sequence(output, batch_first=True, total_length=steps)
+        xp = ids.xp
+        mask = Tensor._from_array(xp.arange(steps)[None, :] < lengths._data[:, None])
+        return self.attention(padded, mask)
+
+    def forward(self, ids):
+        pooled, _ = self.features(ids)
+        return self.fc(self.dropout(pooled))

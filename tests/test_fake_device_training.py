@@ -92,3 +92,14 @@ def test_a_host_tensor_meeting_a_device_tensor_names_both_devices(fake_cuda):
     layer = nn.Linear(3, 2).to("cuda")
     with pytest.raises(RuntimeError, match=r"linear: expected all tensors on the same device, found cpu and cuda:0"):
         layer(minigrad.randn(4, 3))
+
+
+@pytest.mark.parametrize("pooling", ["last", "max", "attention"])
+def test_rnn_classifier_trains_on_the_device_without_touching_the_host(fake_cuda, pooling):
+    from minigrad.models import RNNClassifier
+
+    minigrad.manual_seed(0)
+    model = RNNClassifier(40, 2, cell="lstm", embed_dim=8, hidden_size=4, pooling=pooling)
+    ids = minigrad.tensor([[3, 4, 5, 6], [7, 8, 0, 0], [9, 0, 0, 0]])
+    loss = _run(model, ids, minigrad.tensor([0, 1, 1]), fake_cuda)
+    assert np.isfinite(loss.item())

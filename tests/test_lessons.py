@@ -183,6 +183,13 @@ PERTURBATIONS = {
     "15_optimisation_regularisation": ("(m / (1 - beta1**t)) / (np.sqrt(v / (1 - beta2**t)) + eps)", "m / (np.sqrt(v) + eps)"),
     # validation sentences leaking into the training split
     "16_complete_pipeline": ("np.flatnonzero(part >= 2), np.flatnonzero(part == 1)", "np.flatnonzero(part >= 1), np.flatnonzero(part == 1)"),
+    # BPTT without the gradient that flows back from the next step through W_hh
+    "17_recurrent_networks": ("    g = w[t] + da_next @ W_hh\n", "    g = w[t]\n"),
+    # the LSTM's gates read in the order i, g, f, o instead of PyTorch's i, f, g, o
+    "18_lstm_gru": ("i, f, g, o = sigma(a[:, :H]), sigma(a[:, H:2 * H]), np.tanh(a[:, 2 * H:3 * H]), sigma(a[:, 3 * H:])",
+                    "i, g, f, o = sigma(a[:, :H]), np.tanh(a[:, H:2 * H]), sigma(a[:, 2 * H:3 * H]), sigma(a[:, 3 * H:])"),
+    # the backward direction compared without reversing its outputs back into sentence order
+    "19_bilstm_attention": ("back.detach().numpy()[::-1], atol=1e-14)", "back.detach().numpy(), atol=1e-14)"),
 }
 
 

@@ -6,7 +6,7 @@ import minigrad
 from minigrad import nn
 from minigrad.data import DataLoader
 from minigrad.datasets import synthetic_sentiment
-from minigrad.models import BowMLP, TextCNN
+from minigrad.models import BowMLP, RNNClassifier, TextCNN
 from minigrad.optim import Adam
 from minigrad.text import PadCollate, Vocab
 from minigrad.train import evaluate, train_epoch
@@ -134,6 +134,57 @@ def test_text_cnn_learns_word_order_beyond_the_bag_of_words_ceiling():
     model = TextCNN(len(vocab), 2, embed_dim=16, num_filters=16, kernel_sizes=(2, 3), dropout=0.0)
     optimizer = Adam(model.parameters(), lr=0.01)
     for _ in range(8):
+        train_epoch(model, loader, optimizer)
+    _, acc = evaluate(model, _loader(data.texts, data.labels, vocab, shuffle=False))
+    assert acc > 0.9
+
+
+# ------------------------------------------------------------------ RNNClassifier
+@pytest.mark.parametrize("cell, gates", [("lstm", 4), ("gru", 3), ("rnn", 1)])
+@pytest.mark.parametrize("pooling", ["last", "max", "attention"])
+def test_rnn_classifier_shapes_and_parameter_count(cell, gates, pooling):
+    V, C, E, H = 40, 3, 6, 5
+    model = RNNClassifier(V, C, cell=cell, embed_dim=E, hidden_size=H, pooling=pooling)
+    assert model(minigrad.tensor([[3, 4, 5, 0], [7, 0, 0, 0]])).shape == (2, C)
+    D = 2
+    attention = (D * H) ** 2 + 2 * D * H if pooling == "attention" else 0
+    assert _count(model) == V * E + D * gates * (H * E + H * H + 2 * H) + D * H * C + C + attention
+
+
+def test_rnn_classifier_docstring_example():
+    assert _count(RNNClassifier(20_000, 2)) == 2_824_706
+
+
+@pytest.mark.parametrize("pooling", ["last", "max", "attention"])
+def test_rnn_classifier_ignores_the_padding(pooling):
+    minigrad.manual_seed(0)
+    model = RNNClassifier(30, 2, cell="gru", embed_dim=8, hidden_size=6, pooling=pooling).eval()
+    alone = model(minigrad.tensor([[5, 6, 7]]))
+    padded = model(minigrad.tensor([[5, 6, 7, 0, 0, 0], [9, 8, 7, 6, 5, 4]]))
+    np.testing.assert_allclose(padded.detach().numpy()[0], alone.detach().numpy()[0], atol=1e-6)
+    _, weights = model.features(minigrad.tensor([[5, 6, 7, 0, 0]]))
+    if pooling == "attention":
+        assert weights.shape == (1, 5) and weights.detach().numpy()[0, 3:].tolist() == [0.0, 0.0]
+    else:
+        assert weights is None
+
+
+def test_rnn_classifier_rejects_unknown_settings():
+    with pytest.raises(ValueError, match="cell must be one of \\['gru', 'lstm', 'rnn'\\], got 'transformer'"):
+        RNNClassifier(10, 2, cell="transformer")
+    with pytest.raises(ValueError, match="pooling must be 'last', 'max' or 'attention', got 'mean'"):
+        RNNClassifier(10, 2, pooling="mean")
+
+
+def test_bilstm_learns_word_order_beyond_the_bag_of_words_ceiling():
+    """The negation corpus: "not good" must flip "good", which only reading in order can tell."""
+    minigrad.manual_seed(0)
+    data = synthetic_sentiment(400, seed=3)
+    vocab = Vocab.build(data.texts)
+    loader = _loader(data.texts, data.labels, vocab, shuffle=True)
+    model = RNNClassifier(len(vocab), 2, cell="lstm", embed_dim=16, hidden_size=16, dropout=0.0)
+    optimizer = Adam(model.parameters(), lr=0.01)
+    for _ in range(6):
         train_epoch(model, loader, optimizer)
     _, acc = evaluate(model, _loader(data.texts, data.labels, vocab, shuffle=False))
     assert acc > 0.9

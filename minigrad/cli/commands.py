@@ -13,13 +13,13 @@ from ..atomic import write_json
 from ..serialization import load, save
 from .data import encode, load_splits, make_loader, match_labels, read_file
 from .errors import UsageError
-from .models import build_model
+from .models import build_model, min_length
 from .runs import RunFolder, load_run, read_config
 
 # What a run's config.json records of the options: enough to rebuild the data, the model and the loop.
 RUN_OPTIONS = ("dataset", "data", "val", "test", "text_first", "text_column", "label_column", "encoding",
                "max_classes", "synthetic_size", "model", "epochs", "batch_size", "lr", "embed_dim", "filters",
-               "kernel_sizes", "hidden", "dropout", "max_vocab", "min_freq", "max_len", "seed", "patience", "clip",
+               "kernel_sizes", "hidden", "hidden_size", "bidirectional", "pooling", "dropout", "max_vocab", "min_freq", "max_len", "seed", "patience", "clip",
                "class_weight")
 
 
@@ -46,6 +46,7 @@ def cmd_train(args):
         config = {"model": args.model, "dataset": args.dataset, "vocab_size": len(vocab),
                   "num_classes": len(names), "label_names": names, "embed_dim": args.embed_dim,
                   "num_filters": args.filters, "kernel_sizes": args.kernel_sizes, "hidden": args.hidden,
+                  "hidden_size": args.hidden_size, "bidirectional": args.bidirectional, "pooling": args.pooling,
                   "dropout": args.dropout, "max_len": args.max_len, "status": "complete",
                   "options": _options(args)}
         loaders = []
@@ -246,7 +247,7 @@ def cmd_predict(args):
 
         try:
             explain_sentences(model, vocab, sentences, config["label_names"], sys.stdout,
-                              min_len=max(config.get("kernel_sizes") or [1]))
+                              min_len=min_length(config))
         except ValueError as err:
             raise UsageError(str(err)) from None
         return 0

@@ -14,7 +14,7 @@ from ..datasets import (DatasetError, check_encoding, read_csv, read_labelled, r
                         synthetic_sentiment)
 from ..datasets.readers import SST_FINE
 from .errors import UsageError
-from .models import MODELS
+from .models import MODELS, min_length
 
 
 def _read_tsv(path, args, names):
@@ -214,5 +214,5 @@ def make_loader(config, vocab, ids, labels, batch_size, shuffle):
     if MODELS[config["model"]]["input"] == "bag_of_words":
         collate = BagOfWords(vocab, mode="count").collate
     else:
-        collate = PadCollate(min_len=max(config.get("kernel_sizes") or [1]))
+        collate = PadCollate(min_len=min_length(config))
     return DataLoader(examples, batch_size=batch_size, shuffle=shuffle, collate_fn=collate)

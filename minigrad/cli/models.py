@@ -3,7 +3,8 @@
 A new model is one builder here (it reads what it needs from ``config``,
 which holds every command-line option of the run) and a ``--model`` choice
 appears by itself.  ``input`` says what its batches hold: ``"ids"`` (padded
-token ids, (N, L) int64) or ``"bag_of_words"`` (word counts, (N, V) float32).
+token ids, (N, L) int64) or ``"bag_of_words"`` (word counts, (N, V) float32);
+``min_len``, for ``"ids"``, the shortest padded batch the model accepts.
 """
 
 
@@ -20,11 +21,30 @@ def _bow_mlp(config):
     return BowMLP(config["vocab_size"], config["num_classes"], tuple(config["hidden"]), config["dropout"])
 
 
+def _rnn_classifier(config):
+    from ..models import RNNClassifier
+
+    return RNNClassifier(config["vocab_size"], config["num_classes"], config["model"], config["embed_dim"],
+                         config["hidden_size"], bidirectional=config["bidirectional"], pooling=config["pooling"],
+                         dropout=config["dropout"])
+
+
+_RNN_HELP = "(--embed-dim, --hidden-size, --bidirectional, --pooling)"
 MODELS = {
-    "cnn": {"build": _text_cnn, "input": "ids", "help": "Kim's TextCNN (--embed-dim, --filters, --kernel-sizes)"},
+    "cnn": {"build": _text_cnn, "input": "ids", "min_len": lambda config: max(config["kernel_sizes"]),
+            "help": "Kim's TextCNN (--embed-dim, --filters, --kernel-sizes)"},
     "mlp": {"build": _bow_mlp, "input": "bag_of_words", "help": "bag-of-words MLP (--hidden)"},
+    "lstm": {"build": _rnn_classifier, "input": "ids", "help": f"an LSTM classifier {_RNN_HELP}"},
+    "gru": {"build": _rnn_classifier, "input": "ids", "help": f"a GRU classifier {_RNN_HELP}"},
+    "rnn": {"build": _rnn_classifier, "input": "ids", "help": f"a tanh RNN classifier {_RNN_HELP}"},
 }
 
 
 def build_model(config):
     return MODELS[config["model"]]["build"](config)
+
+
+def min_length(config):
+    """The fewest tokens a padded batch must have for this run's model (a CNN needs its widest filter)."""
+    rule = MODELS[config["model"]].get("min_len")
+    return rule(config) if rule else 1

@@ -4,11 +4,14 @@ One idea per file: ``module.py`` (Module, Parameter, containers), ``linear.py``,
 ``embedding.py``, ``conv.py``, ``pooling.py``, ``padding.py``, ``dropout.py``,
 ``normalization.py``, ``activation.py``, ``flatten.py``; the losses in
 ``classification_loss.py``, ``binary_loss.py`` and ``regression_loss.py``,
-their modules in ``loss.py``; the stateless forms in ``functional.py``;
-``init.py`` and ``utils.py``.
+their modules in ``loss.py``; the recurrent layers in ``rnn.py`` (their
+backpropagation through time in ``rnn_functions.py``); ``attention.py``; the
+stateless forms in ``functional.py``; ``init.py`` and ``utils/``
+(``utils/rnn.py``: padding and packing sequences).
 """
 from . import functional, init, utils
 from .activation import ELU, GELU, LeakyReLU, LogSoftmax, ReLU, Sigmoid, Softmax, Softplus, Tanh
+from .attention import AttentionPooling, MultiheadAttention
 from .conv import Conv1d
 from .dropout import Dropout
 from .embedding import Embedding
@@ -27,3 +30,4 @@ from .loss import (
 from .module import Module, ModuleDict, ModuleList, Parameter, Sequential
 from .normalization import BatchNorm1d, LayerNorm
 from .pooling import AdaptiveAvgPool1d, AdaptiveMaxPool1d, AvgPool1d, MaxPool1d
+from .rnn import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNBase, RNNCell, RNNCellBase

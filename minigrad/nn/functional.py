@@ -6,6 +6,7 @@ names.
 """
 from ..ops.activation import elu, gelu, leaky_relu, log_softmax, relu, sigmoid, softmax, softplus, tanh
 from ..ops.shape import one_hot
+from .attention import scaled_dot_product_attention
 from .conv import conv1d
 from .dropout import dropout
 from .embedding import embedding

@@ -10,8 +10,8 @@ throw the weights far away).  Call it between ``loss.backward()`` and
 """
 import math
 
-from ..ops import shape as _shape
-from ..tensor import Tensor
+from ...ops import shape as _shape
+from ...tensor import Tensor
 
 
 def _grads(parameters):
@@ -77,3 +77,5 @@ def vector_to_parameters(vec, parameters):
         n = p.numel()
         p.data = vec._data[start : start + n].reshape(p.shape).astype(p._data.dtype)
         start += n
+
+from . import rnn  # noqa: E402  nn.utils.rnn.pad_sequence, ..., as in PyTorch
