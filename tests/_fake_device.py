@@ -277,12 +277,6 @@ class FakeCuPy(types.ModuleType):
         self.downloads += 1
         return value._a.copy() if isinstance(value, ndarray) else numpy.asarray(value)
 
-
-def _erf(x):
-    if not isinstance(x, ndarray):
-        raise TypeError("fakecupyx.scipy.special.erf: expected a device array")
-    return ndarray(backend.erf(x._a))
-
     def fuse(self, function):
         """CuPy's ``cupy.fuse``: one kernel for the whole function.  Here it runs as written, on device arrays,
         and counts its calls in ``fused_calls`` (a test can tell that the fused path ran)."""
@@ -292,6 +286,12 @@ def _erf(x):
             return function(*args)
 
         return kernel
+
+
+def _erf(x):
+    if not isinstance(x, ndarray):
+        raise TypeError("fakecupyx.scipy.special.erf: expected a device array")
+    return ndarray(backend.erf(x._a))
 
 
 fakecupy = FakeCuPy()
