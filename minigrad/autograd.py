@@ -111,27 +111,6 @@ def detect_anomaly():
         _state.anomaly = previous
 
 
-@contextlib.contextmanager
-def trace(names=None):
-    """Record every node that backward visits inside this block (see ``minigrad.tracer``)::
-
-        with minigrad.autograd.trace(names={"w": w}) as t:
-            loss.backward()
-        print(t)
-
-    ``names`` maps a name to a leaf tensor, to label it in the record.  The
-    record changes no gradient; outside the block the engine does no extra work.
-    """
-    from .tracer import Trace
-
-    previous = getattr(_state, "tracer", None)
-    _state.tracer = Trace(names)
-    try:
-        yield _state.tracer
-    finally:
-        _state.tracer = previous
-
-
 def _check_finite(array, what):
     xp = backend.get_array_module(array)
     if array.dtype.kind == "f" and not bool(xp.isfinite(array).all()):
@@ -450,5 +429,6 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=False):
     return result[0] if single else tuple(result)
 
 
-# Imported last: hooks.py builds its gate on Function, defined above.
+# Imported last: hooks.py builds its gate on Function, defined above, and tracer.py reads _state.
 from . import hooks  # noqa: E402
+from .tracer import trace  # noqa: E402,F401  (minigrad.autograd.trace(), the public name)

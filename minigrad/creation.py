@@ -12,7 +12,7 @@ as in PyTorch.
 """
 from . import backend, dtypes
 from . import random as _random
-from .tensor import Tensor, _as_array
+from .tensor import Tensor
 
 
 def _finish(array, dtype, requires_grad):
@@ -63,7 +63,7 @@ def full(size, fill_value, dtype=None, requires_grad=False, device=None):
     """A tensor of ``size`` filled with ``fill_value``; its dtype follows the value (float -> float32)."""
     if isinstance(fill_value, Tensor):
         fill_value = fill_value.item()
-    kind = _as_array(fill_value, None).dtype
+    kind = as_array(fill_value, None).dtype
     array = _xp(device).full(_size((size,), "full"), fill_value, dtype=kind)
     return _finish(array, dtype, requires_grad)
 
@@ -158,3 +158,43 @@ def from_numpy(array):
             "(or use minigrad.tensor, which converts)"
         )
     return Tensor._from_array(array)
+
+
+def as_array(data, dtype, device=None):
+    """Turn ``data`` into a backend array of a supported dtype, PyTorch's way, on ``device``.
+
+    Arrays keep their dtype; Python floats become float32 (PyTorch's default),
+    Python ints int64 and Python bools bool.  With ``device=None`` an array
+    stays where it is and anything else is made on the host.
+    """
+    xp = backend.cpu
+    if isinstance(data, Tensor):
+        array = data._data.copy()
+    elif backend.is_array(data):
+        xp = backend.get_array_module(data)
+        array = data.copy()
+    elif hasattr(data, "dtype") and hasattr(data, "shape"):
+        array = xp.asarray(data)
+    else:
+        try:
+            array = xp.asarray(data)
+        except (ValueError, TypeError) as err:
+            raise TypeError(
+                f"tensor: cannot make a tensor from {type(data).__name__} data ({err}). Give a number, "
+                "a (nested) list of numbers of equal lengths, or a NumPy array."
+            ) from None
+        if array.dtype.kind == "f" and dtype is None:
+            array = array.astype(xp.float32)
+        elif array.dtype == object:
+            raise TypeError(
+                "tensor: the data is ragged or mixes types; every row of a nested list must have the same length."
+            )
+    if dtype is not None:
+        array = array.astype(dtypes.to_numpy_dtype(dtype), copy=False)
+    else:
+        target = dtypes.supported(array.dtype)
+        if array.dtype != target:
+            array = array.astype(target)
+    if device is not None:
+        array = backend.to_device(array, device)
+    return array

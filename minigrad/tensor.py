@@ -42,7 +42,7 @@ class Tensor:
         host_data = isinstance(data, backend.cpu.ndarray) or not (isinstance(data, Tensor) or backend.is_array(data))
         if device is None and host_data:
             device = backend.get_default_device()  # host data (lists, NumPy arrays) goes to the default device
-        array = _as_array(data, dtype, device)
+        array = as_array(data, dtype, device)
         self._data = array
         self._requires_grad = False
         self.grad = None
@@ -137,7 +137,7 @@ class Tensor:
 
     @data.setter
     def data(self, value):
-        array = value._data if isinstance(value, Tensor) else _as_array(value, None)
+        array = value._data if isinstance(value, Tensor) else as_array(value, None)
         self._data = array
         self._version[0] += 1
 
@@ -438,41 +438,5 @@ def _check_dim(dim, ndim, op):
     return dim % max(ndim, 1)
 
 
-def _as_array(data, dtype, device=None):
-    """Turn ``data`` into a backend array of a supported dtype, PyTorch's way, on ``device``.
-
-    Arrays keep their dtype; Python floats become float32 (PyTorch's default),
-    Python ints int64 and Python bools bool.  With ``device=None`` an array
-    stays where it is and anything else is made on the host.
-    """
-    xp = backend.cpu
-    if isinstance(data, Tensor):
-        array = data._data.copy()
-    elif backend.is_array(data):
-        xp = backend.get_array_module(data)
-        array = data.copy()
-    elif hasattr(data, "dtype") and hasattr(data, "shape"):
-        array = xp.asarray(data)
-    else:
-        try:
-            array = xp.asarray(data)
-        except (ValueError, TypeError) as err:
-            raise TypeError(
-                f"tensor: cannot make a tensor from {type(data).__name__} data ({err}). Give a number, "
-                "a (nested) list of numbers of equal lengths, or a NumPy array."
-            ) from None
-        if array.dtype.kind == "f" and dtype is None:
-            array = array.astype(xp.float32)
-        elif array.dtype == object:
-            raise TypeError(
-                "tensor: the data is ragged or mixes types; every row of a nested list must have the same length."
-            )
-    if dtype is not None:
-        array = array.astype(dtypes.to_numpy_dtype(dtype), copy=False)
-    else:
-        target = dtypes.supported(array.dtype)
-        if array.dtype != target:
-            array = array.astype(target)
-    if device is not None:
-        array = backend.to_device(array, device)
-    return array
+# Imported last: creation.py builds on Tensor, defined above.
+from .creation import as_array  # noqa: E402

@@ -19,9 +19,10 @@ more than one operation).  Leaves come last, with the total each one got.
 The engine reports to the trace only while a ``trace()`` block is open; it
 copies nothing and changes no gradient.
 """
+import contextlib
 from dataclasses import dataclass, field
 
-from . import backend
+from . import autograd, backend
 
 SMALL = 6  # tensors with at most this many values are printed in full
 
@@ -152,3 +153,23 @@ def derivative(node):
     """The local derivative a Function states on its docstring's first line."""
     doc = (type(node).__doc__ or "").strip()
     return doc.splitlines()[0].strip() if doc else "(no docstring)"
+
+
+@contextlib.contextmanager
+def trace(names=None):
+    """Record every node that backward visits inside this block (see ``minigrad.tracer``)::
+
+        with minigrad.autograd.trace(names={"w": w}) as t:
+            loss.backward()
+        print(t)
+
+    ``names`` maps a name to a leaf tensor, to label it in the record.  The
+    record changes no gradient; outside the block the engine does no extra work.
+    """
+    state = autograd._state  # the engine reads the open trace from here (run_backward)
+    previous = getattr(state, "tracer", None)
+    state.tracer = Trace(names)
+    try:
+        yield state.tracer
+    finally:
+        state.tracer = previous

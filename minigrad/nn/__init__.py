@@ -1,6 +1,7 @@
 """Neural-network building blocks with PyTorch's names: ``minigrad.nn`` is ``torch.nn``.
 
-One idea per file: ``module.py`` (Module, Parameter, containers), ``linear.py``,
+One idea per file: ``module.py`` (Module, Parameter), ``container.py`` (Sequential,
+ModuleList, ModuleDict), ``linear.py``,
 ``embedding.py``, ``conv.py``, ``pooling.py``, ``padding.py``, ``dropout.py``,
 ``normalization.py``, ``activation.py``, ``flatten.py``; the losses in
 ``classification_loss.py``, ``binary_loss.py`` and ``regression_loss.py``,
@@ -27,7 +28,8 @@ from .loss import (
     NLLLoss,
     SmoothL1Loss,
 )
-from .module import Module, ModuleDict, ModuleList, Parameter, Sequential
+from .container import ModuleDict, ModuleList, Sequential
+from .module import Module, Parameter
 from .normalization import BatchNorm1d, LayerNorm
 from .pooling import AdaptiveAvgPool1d, AdaptiveMaxPool1d, AvgPool1d, MaxPool1d
 from .rnn import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNBase, RNNCell, RNNCellBase
