@@ -7,7 +7,9 @@
 from .download import download, sha256_of
 from .errors import DatasetError, DownloadError
 from .readers import MR_SHA256, MR_URL, TextDataset, read_csv, read_mr, read_sst, read_tsv_labeled
+from .sst_trees import parse_sst_tree, read_sst_trees
 from .synthetic import SyntheticSentiment, synthetic_sentiment
 
 __all__ = ["DatasetError", "DownloadError", "MR_SHA256", "MR_URL", "SyntheticSentiment", "TextDataset",
-           "download", "read_csv", "read_mr", "read_sst", "read_tsv_labeled", "sha256_of", "synthetic_sentiment"]
+           "download", "read_csv", "read_mr", "read_sst", "read_tsv_labeled", "sha256_of", "synthetic_sentiment",
+           "parse_sst_tree", "read_sst_trees"]
