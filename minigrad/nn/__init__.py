@@ -2,12 +2,13 @@
 
 One idea per file: ``module.py`` (Module, Parameter, containers), ``linear.py``,
 ``embedding.py``, ``conv.py``, ``pooling.py``, ``padding.py``, ``dropout.py``,
-``normalization.py``, ``activation.py``, ``flatten.py``, ``loss.py``; the
+``normalization.py``, ``activation.py``, ``flatten.py``, ``loss.py``, ``crf.py``; the
 stateless forms in ``functional.py``; ``init.py`` and ``utils.py``.
 """
 from . import functional, init, utils
 from .activation import ELU, GELU, LeakyReLU, LogSoftmax, ReLU, Sigmoid, Softmax, Softplus, Tanh
 from .conv import Conv1d
+from .crf import CRF
 from .dropout import Dropout
 from .embedding import Embedding
 from .flatten import Flatten, Identity, Unflatten
