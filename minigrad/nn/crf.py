@@ -32,6 +32,7 @@ tags, mask=None, reduction='sum')`` returning the *log-likelihood* (negate it
 for a loss), and ``decode(emissions, mask=None)`` returning lists of tags.
 """
 from .. import backend, creation, dtypes
+from ..autograd import no_grad
 from ..ops.elementwise import where
 from ..tensor import Tensor
 from . import init
@@ -130,8 +131,6 @@ class CRF(Module):
         tags as its sequence has unmasked words.
         """
         emissions, _, mask = self._validate(emissions, None, mask)
-        from ..autograd import no_grad
-
         with no_grad():
             delta = self.start_transitions + emissions[0]  # (N, K): best score of a path ending in each tag
             back_pointers = []
