@@ -108,3 +108,4 @@ class TextCNN(nn.Module):
         x = self.embedding(ids).transpose(1, 2)  # (N, E, L): Conv1d wants channels before time
         pooled = [F.relu(conv(x)).amax(dim=2) for conv in self.convs]  # each (N, F)
         return self.fc(self.dropout(cat(pooled, dim=1)))
+from .tagging import CNNTagger  # noqa: E402,F401  (the taggers live in tagging.py)
