@@ -22,6 +22,7 @@ from sentence classification:
 The baseline every tagger must beat is ``MostFrequentTag``: each word's most
 frequent training tag (86.2% of the EWT test words).
 """
+import random as _py_random
 from collections import Counter, defaultdict
 
 from . import nn
@@ -178,6 +179,55 @@ class CNNTagger(nn.Module):
         for conv in self.convs:
             x = F.relu(conv(x))
         return self.out(self.dropout(x.transpose(1, 2)))  # (N, L, C): one score vector per word
+
+
+# --------------------------------------------------- a corpus needing no files
+_LEXICON = {
+    "DET": ["the", "a", "every", "this"],
+    "ADJ": ["big", "small", "red", "old", "happy"],
+    "NOUN": ["dog", "cat", "bird", "child", "garden"],
+    "VERB": ["sees", "likes", "chases", "finds"],
+    "PRON": ["they", "we", "you"],
+    "PUNCT": ["."],
+}
+# Words whose tag depends on their neighbours, as in real text: after "the" or an adjective "run" is a NOUN,
+# after "they" a VERB; "fast" is an ADJ before a noun and an ADV after a verb.
+_AMBIGUOUS = {"NOUN": ["run", "walk", "plan"], "VERB": ["run", "walk", "plan"], "ADJ": ["fast"], "ADV": ["fast"]}
+
+
+def synthetic_tagged(n=500, seed=0):
+    """``n`` made-up tagged sentences (``TaggedSentences``) from a tiny grammar, for lessons and tests.
+
+    Sentences are "DET (ADJ) NOUN VERB DET (ADJ) NOUN ." or "PRON VERB DET
+    (ADJ) NOUN (ADV) .", and the words "run", "walk", "plan" (NOUN or VERB)
+    and "fast" (ADJ or ADV) change tag with their context, so a tagger must
+    look at the neighbours to tag them: each word's most frequent tag is not
+    enough.  The tags are UPOS names; the same seed gives the same corpus.
+    """
+    from .datasets.conllu import Sentence, TaggedSentences
+
+    rng = _py_random.Random(seed)
+
+    def word(tag, ambiguous=0.3):
+        choices = _LEXICON.get(tag, [])
+        if tag in _AMBIGUOUS and (not choices or rng.random() < ambiguous):
+            choices = _AMBIGUOUS[tag]
+        return rng.choice(choices), tag
+
+    def noun_phrase():
+        return [word("DET")] + ([word("ADJ")] if rng.random() < 0.5 else []) + [word("NOUN")]
+
+    sentences = []
+    for _ in range(n):
+        if rng.random() < 0.5:
+            pairs = noun_phrase() + [word("VERB", ambiguous=0)] + noun_phrase()
+        else:
+            pairs = [word("PRON"), word("VERB", ambiguous=0.6)] + noun_phrase()
+            pairs += [word("ADV")] if rng.random() < 0.5 else []
+        pairs.append(word("PUNCT"))
+        words, tags = (list(column) for column in zip(*pairs))
+        sentences.append(Sentence(words, tags, list(words), [None] * len(words), None))
+    return TaggedSentences(sentences, source=f"synthetic_tagged(n={n}, seed={seed})")
 
 
 # ------------------------------------------------------ training, word by word

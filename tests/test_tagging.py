@@ -126,3 +126,15 @@ def test_cnn_tagger_learns_a_tag_that_needs_the_previous_word():
     y_true, y_pred = tagging.predict(model, loader)
     assert word_accuracy == 1.0 and accuracy(y_true, y_pred) == 1.0 and loss < 0.05
     assert len(y_true) == sum(len(w) for w, _ in examples)  # every real word, no padding
+
+
+def test_synthetic_corpus_needs_context_and_is_reproducible():
+    corpus = tagging.synthetic_tagged(n=300, seed=1)
+    assert [s.words for s in corpus.sentences] == [s.words for s in tagging.synthetic_tagged(n=300, seed=1).sentences]
+    tags_of = {}
+    for words, tags in corpus:
+        assert len(words) == len(tags)
+        for w, t in zip(words, tags):
+            tags_of.setdefault(w, set()).add(t)
+    assert tags_of["run"] == {"NOUN", "VERB"} and tags_of["fast"] == {"ADJ", "ADV"}
+    assert MostFrequentTag().fit(corpus).accuracy(corpus) < 0.97  # a word alone does not settle its tag
