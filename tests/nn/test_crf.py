@@ -224,3 +224,18 @@ def test_learns_tag_transitions():
         optimizer.step()
     assert crf.decode(emissions)[0] == [0, 1, 0, 1, 0, 1]
     assert crf.transitions.data[0, 1].item() > crf.transitions.data[0, 0].item()
+
+
+def test_runs_on_the_device_of_its_inputs(rng, device):
+    crf = make_crf(rng, 3)
+    e, t, m = batch(rng, [3, 2], 3)
+    expected = crf(minigrad.tensor(e), minigrad.tensor(t), minigrad.tensor(m), reduction="none").detach().numpy()
+    paths = crf.decode(minigrad.tensor(e), minigrad.tensor(m))
+    crf.to(device)
+    emissions = minigrad.tensor(e, device=device, requires_grad=True)
+    llh = crf(emissions, minigrad.tensor(t, device=device), minigrad.tensor(m, device=device), reduction="none")
+    llh.sum().backward()
+    assert np.allclose(llh.detach().cpu().numpy(), expected, atol=1e-12)
+    assert emissions.grad.device == crf.transitions.grad.device == emissions.device
+    assert crf.decode(emissions, minigrad.tensor(m, device=device)) == paths
+    assert len(crf.decode(emissions)) == 2  # the default mask is made on the emissions' device
