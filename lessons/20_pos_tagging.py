@@ -135,7 +135,7 @@ lesson.step("A window CNN tagger",
             "h = relu(conv_k(relu(conv_k(embed(w)))));  z[t] = W h[t] + b;  reach: layers * (k - 1) / 2 words per side")
 minigrad.manual_seed(20)
 model = CNNTagger(len(vocab), len(tag_names), embed_dim=48 if lesson.quick else 100,
-                  channels=48 if lesson.quick else 128, window=3, num_layers=2, dropout=0.3)
+                  channels=48 if lesson.quick else 128, window=3, num_layers=2, dropout=0.25)
 train_loader = DataLoader(train_set, batch_size=32, shuffle=True, collate_fn=TagCollate())
 test_loader = DataLoader(test_set, batch_size=128, collate_fn=TagCollate())
 optimizer = optim.Adam(model.parameters(), lr=3e-3)
