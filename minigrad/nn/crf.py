@@ -162,6 +162,11 @@ class CRF(Module):
                              f"{emissions.shape[2]}; does the layer before have one output per tag?")
         if emissions.shape[0] == 0 or emissions.shape[1] == 0:
             raise ValueError(f"CRF: emissions of shape {emissions.shape} hold no word")
+        if tags is not None and (not isinstance(tags, Tensor) or tags.is_floating_point()):
+            raise TypeError(f"CRF: tags must be an integer tensor of tag ids, got "
+                            f"{tags.dtype if isinstance(tags, Tensor) else type(tags).__name__}; call .long() on them")
+        if mask is not None and not isinstance(mask, Tensor):
+            raise TypeError(f"CRF: mask must be a bool (or 0/1) tensor, got {type(mask).__name__}")
         words = tuple(emissions.shape[:2])
         for name, value in (("tags", tags), ("mask", mask)):
             if value is not None and tuple(value.shape) != words:
@@ -171,9 +176,6 @@ class CRF(Module):
             mask = creation.ones(*words, dtype=dtypes.bool, device=emissions.device)
         elif mask.dtype != dtypes.bool:
             mask = mask != 0
-        if tags is not None and (not isinstance(tags, Tensor) or tags.is_floating_point()):
-            raise TypeError(f"CRF: tags must be an integer tensor of tag ids, got "
-                            f"{tags.dtype if isinstance(tags, Tensor) else type(tags).__name__}; call .long() on them")
         if self.batch_first:
             emissions = emissions.transpose(0, 1)
             tags = tags.transpose(0, 1) if tags is not None else None

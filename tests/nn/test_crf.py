@@ -239,3 +239,10 @@ def test_runs_on_the_device_of_its_inputs(rng, device):
     assert emissions.grad.device == crf.transitions.grad.device == emissions.device
     assert crf.decode(emissions, minigrad.tensor(m, device=device)) == paths
     assert len(crf.decode(emissions)) == 2  # the default mask is made on the emissions' device
+
+
+def test_tags_and_mask_must_be_tensors():
+    with pytest.raises(TypeError, match="tags must be an integer tensor of tag ids, got list"):
+        nn.CRF(3)(minigrad.zeros(2, 1, 3), [[0], [1]])
+    with pytest.raises(TypeError, match="mask must be a bool"):
+        nn.CRF(3).decode(minigrad.zeros(2, 1, 3), [[1], [1]])
