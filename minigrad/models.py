@@ -196,3 +196,6 @@ class RNNClassifier(nn.Module):
     def forward(self, ids):
         pooled, _ = self.features(ids)
         return self.fc(self.dropout(pooled))
+
+
+from .tagging import CNNTagger  # noqa: E402,F401  (the taggers live in tagging.py)

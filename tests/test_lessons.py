@@ -190,13 +190,19 @@ PERTURBATIONS = {
                     "i, g, f, o = sigma(a[:, :H]), np.tanh(a[:, H:2 * H]), sigma(a[:, 2 * H:3 * H]), sigma(a[:, 3 * H:])"),
     # the backward direction compared without reversing its outputs back into sentence order
     "19_bilstm_attention": ("back.detach().numpy()[::-1], atol=1e-14)", "back.detach().numpy(), atol=1e-14)"),
+    # the loss by hand summed over the words instead of averaged
+    "20_pos_tagging": ("by_hand = -np.mean([log_p[n, t, y[n, t]]", "by_hand = -np.sum([log_p[n, t, y[n, t]]"),
+    # the forward algorithm with the transition matrix read backwards (A[j, i] for i followed by j)
+    "21_crf": ("alpha = np.logaddexp.reduce(alpha[:, None] + A, axis=0) + E[t]",
+               "alpha = np.logaddexp.reduce(alpha[:, None] + A.T, axis=0) + E[t]"),
 }
 
 
 @pytest.mark.parametrize("script", SCRIPTS, ids=IDS)
 def test_a_deliberate_mistake_makes_a_check_fail(script, tmp_path):
     if script.stem not in PERTURBATIONS:
-        pytest.skip(f"no perturbation registered for {script.stem}: add one to PERTURBATIONS in tests/test_lessons.py")
+        pytest.fail(f"no perturbation registered for {script.stem}: add one to PERTURBATIONS in tests/test_lessons.py "
+                    "(every lesson must hold a check that fails when its claim is broken)")
     old, new = PERTURBATIONS[script.stem]
     source = script.read_text(encoding="utf-8")
     assert source.count(old) == 1, f"the snippet {old!r} must occur exactly once in {script.name}"

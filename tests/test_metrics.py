@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 import minigrad
-from minigrad.metrics import accuracy, classification_report, confusion_matrix, precision_recall_f1
+from minigrad.metrics import accuracy, classification_report, confusion_matrix, most_confused, precision_recall_f1
 
 # The example of scikit-learn's classification_report documentation.
 Y_TRUE = [0, 1, 2, 2, 2]
@@ -82,3 +82,37 @@ def test_errors_are_clear():
         confusion_matrix([0, 2], [0, 1], num_classes=2)
     with pytest.raises(ValueError, match="1-D"):
         accuracy([[0, 1]], [[0, 1]])
+
+
+# ------------------------------------------------- token level: a tag per word
+TAGS = [[0, 1, 2, -100], [2, 2, -100, -100]]  # two padded sentences of 3 and 2 words
+PREDICTED = [[0, 0, 2, 1], [2, 1, 0, 0]]  # whatever the model said on the padding does not count
+
+
+def test_ignore_index_leaves_padding_out_of_every_count():
+    words_true, words_pred = [0, 1, 2, 2, 2], [0, 0, 2, 2, 1]  # the same five words, unpadded
+    assert accuracy(TAGS, PREDICTED, ignore_index=-100) == pytest.approx(3 / 5)
+    assert confusion_matrix(TAGS, minigrad.tensor(PREDICTED), ignore_index=-100).tolist() == \
+        confusion_matrix(words_true, words_pred).tolist()
+    assert precision_recall_f1(np.array(TAGS), PREDICTED, ignore_index=-100)["f1"].tolist() == \
+        precision_recall_f1(words_true, words_pred)["f1"].tolist()
+    assert classification_report(TAGS, PREDICTED, ["DET", "NOUN", "VERB"], ignore_index=-100) == \
+        classification_report(words_true, words_pred, ["DET", "NOUN", "VERB"])
+
+
+def test_ignore_index_needs_matching_shapes():
+    with pytest.raises(ValueError, match=r"y_true has shape \(2, 4\) but y_pred has \(8,\)"):
+        accuracy(TAGS, [0] * 8, ignore_index=-100)
+
+
+def test_without_ignore_index_padding_is_an_error():
+    with pytest.raises(ValueError, match="1-D sequence"):
+        accuracy(TAGS, PREDICTED)
+
+
+def test_most_confused_lists_the_largest_mistakes_first():
+    matrix = [[5, 1, 0],
+              [3, 7, 0],
+              [0, 2, 9]]
+    assert most_confused(matrix, ["NOUN", "PROPN", "VERB"], k=2) == [("PROPN", "NOUN", 3), ("VERB", "PROPN", 2)]
+    assert most_confused(matrix, k=10) == [(1, 0, 3), (2, 1, 2), (0, 1, 1)]  # zeros are not mistakes

@@ -3,7 +3,7 @@
 One idea per file: ``module.py`` (Module, Parameter), ``container.py`` (Sequential,
 ModuleList, ModuleDict), ``linear.py``,
 ``embedding.py``, ``conv.py``, ``pooling.py``, ``padding.py``, ``dropout.py``,
-``normalization.py``, ``activation.py``, ``flatten.py``; the losses in
+``normalization.py``, ``activation.py``, ``flatten.py``, ``crf.py``; the losses in
 ``classification_loss.py``, ``binary_loss.py`` and ``regression_loss.py``,
 their modules in ``loss.py``; the recurrent layers in ``rnn.py`` (their
 backpropagation through time in ``rnn_functions.py``); ``attention.py``; the
@@ -14,6 +14,7 @@ from . import functional, init, utils
 from .activation import ELU, GELU, LeakyReLU, LogSoftmax, ReLU, Sigmoid, Softmax, Softplus, Tanh
 from .attention import AttentionPooling, MultiheadAttention
 from .conv import Conv1d
+from .crf import CRF
 from .dropout import Dropout
 from .embedding import Embedding
 from .flatten import Flatten, Identity, Unflatten
