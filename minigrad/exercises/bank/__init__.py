@@ -20,5 +20,6 @@ grader needs, nothing it must hide (see ``minigrad/exercises/README.md``,
 The reference solutions are not here: they live in the repository, in
 ``tests/exercises/solutions/``, and are never installed.
 """
-ORDER = ("sigmoid", "tanh", "relu", "linear", "cross_entropy", "embedding", "conv1d", "maxpool_time", "dropout",
+ORDER = ("logistic_regression", "minibatch_gradient", "perceptron", "softmax_temperature", "backprop_two_layer",
+         "sigmoid", "tanh", "relu", "linear", "cross_entropy", "embedding", "conv1d", "maxpool_time", "dropout",
          "batchnorm1d", "sgd_momentum", "adam", "gradient_check")
