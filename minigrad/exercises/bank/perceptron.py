@@ -111,6 +111,13 @@ def sgd_step(w, b, x, y, lr):
     return w - lr * grads[0], b - lr * float(grads[1])
 
 
+def backwards(got, want, start):
+    """The hint when the step was taken the wrong way."""
+    if np.allclose(got - start, -(want - start), rtol=1e-6, atol=1e-9):
+        return "the step goes the wrong way: a sign error (SGD moves against the loss's slope)."
+    return None
+
+
 def separates(w, b, X, y):
     return bool(np.all(y * (X @ w + b) > 0))
 
@@ -169,9 +176,10 @@ def update_rule(rng, scale):
                              hint="on the boundary take the active side's slope, as the task says.")
             what = {"wrong": "a misclassified example", "right": "a correctly classified example",
                     "zero": "a score of exactly 0"}[kind]
-            expect_close(got_w, w_want, f"update's new w for {what}", rtol=1e-6, atol=1e-9, name="w")
+            expect_close(got_w, w_want, f"update's new w for {what}", rtol=1e-6, atol=1e-9, name="w",
+                         hint=lambda got, want, start=w: backwards(got, want, start))
             expect_close(np.asarray(got_b, dtype=np.float64), np.asarray(b_want), f"update's new b for {what}",
-                         rtol=1e-6, atol=1e-9, name="b")
+                         rtol=1e-6, atol=1e-9, name="b", hint=lambda got, want, start=b: backwards(got, want, start))
 
     plan.judge = judge
     return plan
