@@ -107,3 +107,16 @@ def test_full_marks_table_and_json_shape(full_marks):
     linear = by_name(full_marks)["linear"]
     assert [c["key"] for c in linear["checks"]] == ["forward", "forward_float32", "backward", "backward_float32",
                                                     "fast"]
+
+
+def test_list_shows_the_lesson_of_each_exercise_in_the_lectures_order(capsys):
+    from minigrad.exercises.__main__ import main
+
+    assert main(["list"]) == 0
+    rows = [row.split() for row in capsys.readouterr().out.split("\n\n")[0].splitlines()[1:]]
+    assert sorted(row[0] for row in rows) == sorted(NAMES)
+    lessons = [int(row[1]) for row in rows]
+    assert lessons == sorted(lessons)
+    assert {row[0]: int(row[1]) for row in rows if row[0] in LECTURE} == {
+        "logistic_regression": 1, "minibatch_gradient": 2, "perceptron": 3, "softmax_temperature": 6,
+        "backprop_two_layer": 7}
