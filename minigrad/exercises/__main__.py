@@ -34,7 +34,8 @@ def _parser():
     commands.required = True
     course_help = "the course file: exercises, levels, points, limits, seed (see minigrad/exercises/README.md)"
 
-    listing = commands.add_parser("list", help="the exercises in the lecture's order, the lesson each follows, their checks and points")
+    listing = commands.add_parser("list", help="the exercises in the lecture's order, the lesson each follows, "
+                                  "their checks and points")
     listing.add_argument("--course", metavar="FILE", help=course_help)
 
     start = commands.add_parser("start", help="write the student files and a README into DIR")

@@ -9,8 +9,8 @@ from minigrad.exercises import catalog, generate, grader
 from .helpers import COURSE, SOLUTIONS, by_name, solved
 
 LECTURE = ["logistic_regression", "minibatch_gradient", "perceptron", "softmax_temperature", "backprop_two_layer"]
-NAMES = LECTURE + ["sigmoid", "tanh", "relu", "linear", "cross_entropy", "embedding", "conv1d", "maxpool_time", "dropout",
-         "batchnorm1d", "sgd_momentum", "adam", "gradient_check"]
+NAMES = LECTURE + ["sigmoid", "tanh", "relu", "linear", "cross_entropy", "embedding", "conv1d", "maxpool_time",
+                   "dropout", "batchnorm1d", "sgd_momentum", "adam", "gradient_check"]
 
 # The backward formulas of the guided texts (and of the solutions): none may appear at the derive level.
 FORMULAS = {

@@ -18,8 +18,8 @@ Task
     b is a float, an example x has shape (D,), X has shape (N, D).  The
     score is s = w . x + b.
 
-    1. ``predict(w, b, X)``: +1 where the score is > 0, -1 where it is
-       <= 0; an array of shape (N,).
+    1. ``predict(w, b, X)``: +1 where the score is >= 0, -1 where it is
+       < 0 (0 counts as +1, as in ``minigrad.step``); an array of shape (N,).
     2. ``update(w, b, x, y, lr)``: one step of SGD, with learning rate lr,
        on the perceptron loss of one example
 
@@ -27,7 +27,8 @@ Task
 
        Where the loss has a kink (a score of exactly 0) take the slope of
        the active side -y (w . x + b), so that a perceptron starting from
-       w = 0, b = 0 moves.  Return the new (w, b).
+       w = 0, b = 0 moves (a score of 0 is a mistake for update, whatever
+       the label, though predict says +1 there).  Return the new (w, b).
     3. ``train(X, y, max_epochs)``: from w = 0, b = 0 and lr = 1, visit the
        examples in order, ``update`` on each; an epoch in which no example
        changed (w, b) ends the training, and so does reaching max_epochs.
@@ -68,16 +69,17 @@ GRADED = r'''Graded
     the number of updates the perceptron convergence theorem allows; train
     on XOR: it is never separated, and every epoch of the budget updates.
 
-The library's version is ``minigrad/nn/loss.py`` with
-``minigrad/optim/sgd.py``: the same step is SGD on a hinge-type loss, and
-the lesson builds it from a Linear layer.
+The library's version is ``minigrad/ops/activation.py`` (``step``): the
+perceptron's threshold as a Function, whose gradient is zero wherever it
+is defined - which is why the perceptron learns by this loss's SGD step
+and not by backpropagating through its own output.
 '''
 
 SKELETON = r'''import numpy as np
 
 
 def predict(w, b, X):
-    """+1 where X w + b > 0, else -1."""
+    """+1 where X w + b >= 0, else -1."""
     raise NotImplementedError("perceptron: write predict")
 
 
@@ -128,19 +130,20 @@ def predict_rule(rng, scale):
     w, b = rng.standard_normal(3), float(rng.standard_normal())
     X = rng.standard_normal((10 * scale, 3))
     X[:2] = 0.0  # the score is b there
-    w0 = np.zeros(3)
-    cases = [(plan.call("predict", [w, b, X]), np.where(X @ w + b > 0, 1, -1)),
-             (plan.call("predict", [w0, 0.0, X]), -np.ones(len(X)))]  # every score exactly 0
+    cases = []
+    for w_, b_ in ((w, b), (np.zeros(3), 0.0)):  # the second puts every score at exactly 0
+        score = X @ w_ + b_
+        cases.append((plan.call("predict", [w_, b_, X]), np.where(score >= 0, 1, -1), score == 0))
 
     def judge(results):
-        for k, want in cases:
+        for k, want, on_zero in cases:
             got = returned(results[k], "r", 0, "predict's result")
             if got.shape != want.shape:
                 raise Failed(f"predict returned shape {got.shape} for {len(X)} examples.",
                              hint="one label per row of X.")
             if not np.array_equal(got, want):
-                on_zero = (X @ (w0 if k == cases[1][0] else w) + (0.0 if k == cases[1][0] else b)) == 0
-                hint = ("a score of exactly 0 is predicted -1." if np.array_equal(got[~on_zero], want[~on_zero])
+                right_elsewhere = np.array_equal(got[~on_zero], want[~on_zero])
+                hint = ("a score of exactly 0 is predicted +1, as minigrad.step does." if right_elsewhere
                         else "the label is +1 or -1, the sign of the score.")
                 raise Failed(f"predict is wrong for {int((got != want).sum())} of {len(want)} examples.", hint=hint)
 

@@ -3,8 +3,8 @@ import numpy as np
 
 
 def predict(w, b, X):
-    """+1 where X w + b > 0, else -1."""
-    return np.where(X @ w + b > 0, 1, -1)
+    """+1 where X w + b >= 0, else -1."""
+    return np.where(X @ w + b >= 0, 1, -1)
 
 
 def update(w, b, x, y, lr=1.0):
