@@ -121,10 +121,11 @@ lesson.save(figure, "01_logistic_regression.png")
 
 # %% [markdown]
 # ## Practise
-# The sigmoid and its backward, sigmoid' = sigmoid (1 - sigmoid), in the
-# exercise bank:
+# This lesson's derivation as an exercise: the loss of logistic regression,
+# its gradient by hand, and gradient descent on it; then the sigmoid's own
+# backward:
 #
-#     python -m minigrad.exercises start my_exercises sigmoid
+#     python -m minigrad.exercises start my_exercises logistic_regression sigmoid
 
 # %%
 lesson.done()

@@ -101,9 +101,11 @@ lesson.save(figure, "02_sgd.png")
 
 # %% [markdown]
 # ## Practise
-# One step of SGD with momentum, the update lesson 15 builds on:
+# This lesson's estimator as an exercise: the scaled mini-batch gradient,
+# graded on its mean over every batch, and an epoch's shuffled batches;
+# then one step of SGD with momentum, the update lesson 15 builds on:
 #
-#     python -m minigrad.exercises start my_exercises sgd_momentum
+#     python -m minigrad.exercises start my_exercises minibatch_gradient sgd_momentum
 
 # %%
 lesson.done()

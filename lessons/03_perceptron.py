@@ -185,10 +185,11 @@ lesson.save(figure, "03_perceptron.png")
 
 # %% [markdown]
 # ## Practise
-# No exercise practises this lesson's rule yet.  The step function's
-# neighbour, the sigmoid, and its backward:
+# This lesson's rules as an exercise (labels -1 / +1 there): prediction, the
+# update as an SGD step on the perceptron loss, training that separates a
+# separable set and never XOR:
 #
-#     python -m minigrad.exercises start my_exercises sigmoid
+#     python -m minigrad.exercises start my_exercises perceptron
 
 # %%
 lesson.done()

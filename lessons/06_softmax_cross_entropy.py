@@ -160,9 +160,11 @@ lesson.check((frequencies - P).abs().max().item() < 0.05, "and that minimiser ap
 
 # %% [markdown]
 # ## Practise
-# Log-softmax and cross-entropy, forward and backward (the gradient p - y):
+# Softmax with a temperature, forward and backward, stable, with its limits
+# T -> 0 and T -> infinity and the sigmoid as a two-class softmax; then
+# log-softmax and cross-entropy, forward and backward:
 #
-#     python -m minigrad.exercises start my_exercises cross_entropy
+#     python -m minigrad.exercises start my_exercises softmax_temperature cross_entropy
 
 # %%
 lesson.done()

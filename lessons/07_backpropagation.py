@@ -136,11 +136,12 @@ lesson.check(path.exists() and path.stat().st_size > 0, "the graph was drawn")
 # that reach the same tensor from several places.
 #
 # ## Practise
-# The backward passes of this lesson, in the exercise bank: a Linear layer,
-# tanh, cross-entropy, and a finite-difference checker that finds a broken
-# backward:
+# This lesson's network by hand: the four gradients of the two-layer tanh
+# network, without autograd, one graded check per gradient.  Then the same
+# steps as the library's pieces - a Linear layer, tanh, cross-entropy - and a
+# finite-difference checker that finds a broken backward:
 #
-#     python -m minigrad.exercises start my_exercises linear tanh cross_entropy gradient_check
+#     python -m minigrad.exercises start my_exercises backprop_two_layer linear tanh cross_entropy gradient_check
 
 # %%
 lesson.done()

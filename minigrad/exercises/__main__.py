@@ -34,7 +34,8 @@ def _parser():
     commands.required = True
     course_help = "the course file: exercises, levels, points, limits, seed (see minigrad/exercises/README.md)"
 
-    listing = commands.add_parser("list", help="the exercises, their checks and points")
+    listing = commands.add_parser("list", help="the exercises in the lecture's order, the lesson each follows, "
+                                  "their checks and points")
     listing.add_argument("--course", metavar="FILE", help=course_help)
 
     start = commands.add_parser("start", help="write the student files and a README into DIR")
@@ -67,9 +68,12 @@ def _parser():
 
 def _list(course):
     exercises = catalog.select(course=course)
-    head = ("exercise", "difficulty", "lecture", "points")
-    rows = [(e.name, e.difficulty, e.topic, str(e.max_points(course))) for e in exercises]
-    widths = [max(len(row[i]) for row in rows + [head]) for i in range(4)]
+    if not (course and course.exercises):  # the whole bank: in the lecture's order, lesson by lesson
+        exercises.sort(key=lambda e: (e.lesson is None, e.lesson or 0))
+    head = ("exercise", "lesson", "difficulty", "lecture", "points")
+    rows = [(e.name, "-" if e.lesson is None else str(e.lesson), e.difficulty, e.topic, str(e.max_points(course)))
+            for e in exercises]
+    widths = [max(len(row[i]) for row in rows + [head]) for i in range(len(head))]
     for row in [head] + rows:
         print("  ".join(cell.ljust(width) for cell, width in zip(row, widths)))
     print("\nchecks (the keys a course file's points use):")

@@ -10,7 +10,7 @@ import importlib
 import importlib.util
 from pathlib import Path
 
-from .bank import ORDER
+from .bank import LESSONS, ORDER
 
 REQUIRED = ("NAME", "TITLE", "TOPIC", "DIFFICULTY", "TASK", "DERIVATION", "GRADED", "SKELETON", "HINTS", "CHECKS")
 
@@ -25,6 +25,8 @@ class Exercise:
         self.source = source  # what the child imports: a dotted module name or a file path
         self.name = module.NAME
         self.title, self.topic, self.difficulty = module.TITLE, module.TOPIC, module.DIFFICULTY
+        # the lesson it follows: the bank's table, or an optional LESSON in a course's own exercise
+        self.lesson = getattr(module, "LESSON", LESSONS.get(self.name))
         self.checks = list(module.CHECKS)
         self.hints = list(module.HINTS)
         keys = [c.key for c in self.checks]

@@ -8,11 +8,17 @@ from minigrad.exercises import catalog, generate, grader
 
 from .helpers import COURSE, SOLUTIONS, by_name, solved
 
-NAMES = ["sigmoid", "tanh", "relu", "linear", "cross_entropy", "embedding", "conv1d", "maxpool_time", "dropout",
-         "batchnorm1d", "sgd_momentum", "adam", "gradient_check"]
+LECTURE = ["logistic_regression", "minibatch_gradient", "perceptron", "softmax_temperature", "backprop_two_layer"]
+NAMES = LECTURE + ["sigmoid", "tanh", "relu", "linear", "cross_entropy", "embedding", "conv1d", "maxpool_time",
+                   "dropout", "batchnorm1d", "sgd_momentum", "adam", "gradient_check"]
 
 # The backward formulas of the guided texts (and of the solutions): none may appear at the derive level.
 FORMULAS = {
+    "logistic_regression": ["p - y", "X^T (p - y)", "X.T @ (p - y)", "(p_n - y_n) x_n"],
+    "minibatch_gradient": ["N/B", "N / B) *", "len(y) / len(batch)", "(x_n . w - y_n) x_n", "C(N-1, B-1)"],
+    "perceptron": ["w + lr y x", "w <- w + lr", "-y x for w"],
+    "softmax_temperature": ["p_k (delta_kj - p_j)", "(g[n, j] - sum_k", "/ ctx.T", "(grad_output - inner)"],
+    "backprop_two_layer": ["(P - Y) / N", "dL/dz2^T h", "(1 - h^2)", "(1 - h * h)", "grad_z2.T @ h"],
     "sigmoid": ["y * (1 - y)", "y(1 - y)"],
     "tanh": ["1 - y^2", "1 - y * y", "1 - y**2"],
     "relu": ["g where x > 0"],
@@ -97,7 +103,20 @@ def test_the_guided_level_keeps_the_formulas():
 
 def test_full_marks_table_and_json_shape(full_marks):
     table = grader.format_table(full_marks)
-    assert "130/130" in table
+    assert f"{10 * len(NAMES)}/{10 * len(NAMES)}" in table
     linear = by_name(full_marks)["linear"]
     assert [c["key"] for c in linear["checks"]] == ["forward", "forward_float32", "backward", "backward_float32",
                                                     "fast"]
+
+
+def test_list_shows_the_lesson_of_each_exercise_in_the_lectures_order(capsys):
+    from minigrad.exercises.__main__ import main
+
+    assert main(["list"]) == 0
+    rows = [row.split() for row in capsys.readouterr().out.split("\n\n")[0].splitlines()[1:]]
+    assert sorted(row[0] for row in rows) == sorted(NAMES)
+    lessons = [int(row[1]) for row in rows]
+    assert lessons == sorted(lessons)
+    assert {row[0]: int(row[1]) for row in rows if row[0] in LECTURE} == {
+        "logistic_regression": 1, "minibatch_gradient": 2, "perceptron": 3, "softmax_temperature": 6,
+        "backprop_two_layer": 7}

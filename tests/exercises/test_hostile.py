@@ -22,28 +22,47 @@ RELAXED = ["os", "sys", "json", "pickle", "zipfile", "subprocess", "resource", "
            "savez"]
 
 
-def hand_in(folder, hostile, course=COURSE, companion=True):
+# The lecture's exercises (lessons 1-7) face the same battery, handed in under their own names.
+LECTURE = ["logistic_regression", "minibatch_gradient", "perceptron", "softmax_temperature", "backprop_two_layer"]
+
+
+def hand_in(folder, hostile, course=COURSE, companion=True, name="linear"):
     folder = solved(folder, ["sigmoid"] if companion else [])
-    shutil.copy(HOSTILE / hostile, folder / "linear.py")
-    result = grader.grade_folder(folder, ["linear", "sigmoid"] if companion else ["linear"], course)
+    shutil.copy(HOSTILE / hostile, folder / f"{name}.py")
+    result = grader.grade_folder(folder, [name, "sigmoid"] if companion else [name], course)
     marks = by_name(result)
     if companion:
         assert marks["sigmoid"]["points"] == 10, "grading must go on after a hostile exercise"
         assert result["max_points"] == 20
-    return marks["linear"]
+    return marks[name]
 
 
 def relaxed(timeout=4.0):
     return Course(timeout=timeout, per_exercise={"linear": {"allow": RELAXED}})
 
 
+@pytest.mark.parametrize("name", ["linear"] + LECTURE)
 @pytest.mark.parametrize("hostile", ["forge_result.py", "os_exit.py", "kill_parent.py", "detached_child.py",
                                      "import_reference.py", "exec_reference.py", "patch_checks.py",
                                      "dunder_escape.py", "write_outside.py", "lift_limit.py", "garbage_result.py"])
-def test_the_rules_refuse_it_with_the_line(tmp_path, hostile):
-    linear = hand_in(tmp_path, hostile, companion=False)  # nothing runs, so nothing else is at risk
-    assert (linear["points"], linear["status"]) == (0, "refused")
-    assert ", line " in linear["reason"]
+def test_the_rules_refuse_it_with_the_line(tmp_path, hostile, name):
+    marks = hand_in(tmp_path, hostile, companion=False, name=name)  # nothing runs, so nothing else is at risk
+    assert (marks["points"], marks["status"]) == (0, "refused")
+    assert ", line " in marks["reason"]
+
+
+@pytest.mark.parametrize("hostile", ["forge_result.py", "garbage_result.py", "patch_checks.py", "os_exit.py"])
+def test_the_lecture_exercises_cannot_be_forged_even_when_it_runs(tmp_path, hostile):
+    """Each lecture exercise handed in as the hostile file, the rules relaxed: none scores, the companion does."""
+    folder = solved(tmp_path, ["sigmoid"])
+    for name in LECTURE:
+        shutil.copy(HOSTILE / hostile, folder / f"{name}.py")
+    course = Course(timeout=4.0, per_exercise={name: {"allow": RELAXED} for name in LECTURE})
+    result = grader.grade_folder(folder, LECTURE + ["sigmoid"], course)
+    marks = by_name(result)
+    assert marks["sigmoid"]["points"] == 10, "grading must go on after a hostile exercise"
+    assert {name: marks[name]["points"] for name in LECTURE} == dict.fromkeys(LECTURE, 0)
+    assert result["max_points"] == 10 * (len(LECTURE) + 1)
 
 
 def test_a_forged_result_file_is_never_read(tmp_path):

@@ -79,6 +79,62 @@ MISTAKES = [
          {"one_step", "five_steps", "weight_decay"}, ["sign"], []),
     ],
 ]
+# The lecture's exercises (lessons 1-7): one mistake of each in every folder above.
+LECTURE = [
+    [
+        ("logistic_regression", [("return X.T @ (p - y) / len(y)", "return X.T @ (p - y)")], {"gradient", "descent"},
+         ["a mean divides by its count"], []),
+        ("minibatch_gradient", [("return len(y) / len(batch) * (X[batch].T @ residual)",
+                                 "return X[batch].T @ residual")], {"scaled", "unbiased"}, ["plain sum"], []),
+        ("perceptron", [("if y * (w @ x + b) <= 0:", "if True:")], {"update", "separates"},
+         ["already classifies correctly"], []),
+        ("softmax_temperature", [("return p * (grad_output - inner) / ctx.T, None",
+                                  "return p * (grad_output - inner), None")], BACKWARD | {"stable"},
+         ["dividing z by T", "missing"], []),
+        ("backprop_two_layer", [("grad_z1 = (grad_z2 @ W2) * (1 - h * h)", "grad_z1 = grad_z2 @ W2")],
+         {"grad_W1", "grad_b1"}, ["tanh's derivative is missing"], []),
+    ],
+    [
+        ("logistic_regression", [("w = w - lr * gradient(w, X, y)", "w = w + lr * gradient(w, X, y)")], {"descent"},
+         ["the loss went up"], []),
+        ("minibatch_gradient", [("residual = X[batch] @ w - y[batch]", "residual = y[batch] - X[batch] @ w")],
+         {"full_batch", "scaled", "unbiased"}, ["sign"], []),
+        ("perceptron", [("if y * (w @ x + b) <= 0:", "if y * (w @ x + b) < 0:")], {"update", "separates", "xor"},
+         ["exactly 0"], []),
+        ("softmax_temperature", [("e = np.exp(s - s.max(axis=-1, keepdims=True))", "e = np.exp(s - s.max())")],
+         {"stable"}, ["each row's own maximum"], []),
+        ("backprop_two_layer", [("grad_z2 = p / n", "grad_z2 = p")], {"grad_W1", "grad_b1", "grad_W2", "grad_b2"},
+         ["a mean divides by its count"], ["tanh"]),
+    ],
+    [
+        ("logistic_regression", [("return float(-np.mean(", "return float(-np.sum(")], {"loss"},
+         ["a mean divides by its count"], []),
+        ("minibatch_gradient", [("return generator.permutation(N).reshape(N // B, B)",
+                                 "return generator.integers(0, N, (N // B, B))")], {"partition"},
+         ["without replacement"], []),
+        ("perceptron", [("return w + lr * y * x, b + lr * y", "return w - lr * y * x, b - lr * y")],
+         {"update", "separates"}, ["sign"], []),
+        ("softmax_temperature", [("(grad_output - inner)", "(inner - grad_output)")], BACKWARD | {"stable"},
+         ["sign"], []),
+        ("backprop_two_layer", [("grad_W1 = grad_z1.T @ x", "grad_W1 = x.T @ grad_z1")], {"grad_W1"},
+         ["transposed"], []),
+    ],
+    [
+        ("logistic_regression", [("return X.T @ (p - y) / len(y)",
+                                  "return (X.T @ (p - y) / len(y)).astype(np.float64)")], {"shape"}, ["dtype"], []),
+        ("minibatch_gradient", [("len(y) / len(batch) *", "1 / len(batch) *")],
+         {"full_batch", "scaled", "unbiased"},
+         ["the batch's mean"], []),
+        ("perceptron", [("X @ w + b >= 0, 1, -1", "X @ w + b > 0, 1, -1")], {"predict"}, ["exactly 0 is predicted +1"],
+         []),
+        ("softmax_temperature", [("return p * (grad_output - inner) / ctx.T, None",
+                                  "return (p * (grad_output - inner) / ctx.T).astype(np.float64), None")],
+         {"backward_float32", "fast"}, ["dtype"], []),
+        ("backprop_two_layer", [("p[np.arange(n), y] -= 1", "p[np.arange(n), y] -= 1\n    p = -p")],
+         {"grad_W1", "grad_b1", "grad_W2", "grad_b2"}, ["sign"], []),
+    ],
+]
+MISTAKES = [group + lecture for group, lecture in zip(MISTAKES, LECTURE, strict=True)]
 CASES = [(group, mistake) for group, mistakes in enumerate(MISTAKES) for mistake in mistakes]
 
 

@@ -17,8 +17,17 @@ grader needs, nothing it must hide (see ``minigrad/exercises/README.md``,
   results with the module's own NumPy definition and with the grader's
   finite differences of it.
 
+``ORDER`` is the lecture's: the exercises of lessons 1-7's derivations come
+first, then those that practise the library's layers; ``LESSONS`` names the
+lesson (``lessons/NN_*.py``) each one follows, which ``list`` shows.
+
 The reference solutions are not here: they live in the repository, in
 ``tests/exercises/solutions/``, and are never installed.
 """
-ORDER = ("sigmoid", "tanh", "relu", "linear", "cross_entropy", "embedding", "conv1d", "maxpool_time", "dropout",
+ORDER = ("logistic_regression", "minibatch_gradient", "perceptron", "softmax_temperature", "backprop_two_layer",
+         "sigmoid", "tanh", "relu", "linear", "cross_entropy", "embedding", "conv1d", "maxpool_time", "dropout",
          "batchnorm1d", "sgd_momentum", "adam", "gradient_check")
+LESSONS = {"logistic_regression": 1, "minibatch_gradient": 2, "perceptron": 3, "softmax_temperature": 6,
+           "backprop_two_layer": 7, "sigmoid": 5, "tanh": 5, "relu": 5, "linear": 4, "cross_entropy": 6,
+           "embedding": 10, "conv1d": 11, "maxpool_time": 11, "dropout": 9, "batchnorm1d": 9, "sgd_momentum": 15,
+           "adam": 15, "gradient_check": 7}
