@@ -128,7 +128,7 @@ def _student_row(check, error):
     if error.kind == "exit":
         return _row(check, False, "your code called exit().", "a graded function returns its result.")
     if error.kind == "budget":
-        return _row(check, False, "backward ran past its CPU budget on a large input.", SLOW)
+        return _row(check, False, "the graded code ran past its CPU budget on a large input.", SLOW)
     return _row(check, False, f"your code raised {error.text}{where}", _exception_hint(error.text))
 
 

@@ -12,7 +12,8 @@ for instructors):
   parent allocate what it does not hold.  The parent (``grader.py``)
   judges the arrays and computes every point itself.
 - **Runaway code.**  Resource limits are set in the child before Python
-  starts (``preexec_fn``), soft and hard alike, and CAP_SYS_RESOURCE is
+  starts (``preexec_fn``), soft and hard alike (but for one second of CPU
+  time between SIGXCPU and SIGKILL), and CAP_SYS_RESOURCE is
   dropped from the capability bounding set (it lets root raise a hard
   limit), so the child cannot raise them:
   CPU seconds, address space, file size, number of processes, no core
@@ -126,22 +127,27 @@ def _environment():
 
 
 def _limit_child(limits):
-    """Runs in the child between fork and exec: soft and hard limits alike, so none can be raised."""
+    """Runs in the child between fork and exec: hard limits it cannot raise.
+
+    Soft and hard are alike, except for CPU time: the soft limit sends
+    SIGXCPU, which tells the grader the time ran out, one second before
+    the hard limit's SIGKILL, which could as well have been the memory.
+    """
 
     def apply():
         import resource
 
         cpu = int(math.ceil(limits.cpu))
         settings = [
-            (resource.RLIMIT_CPU, cpu),
-            (resource.RLIMIT_AS, limits.memory_mb * 2**20),
-            (resource.RLIMIT_FSIZE, FILE_LIMIT),
-            (resource.RLIMIT_CORE, 0),
-            (resource.RLIMIT_NPROC, 0),  # not enforced for root: the /proc sweep below covers that case
+            (resource.RLIMIT_CPU, cpu, cpu + 1),
+            (resource.RLIMIT_AS, limits.memory_mb * 2**20, limits.memory_mb * 2**20),
+            (resource.RLIMIT_FSIZE, FILE_LIMIT, FILE_LIMIT),
+            (resource.RLIMIT_CORE, 0, 0),
+            (resource.RLIMIT_NPROC, 0, 0),  # not enforced for root: the /proc sweep below covers that case
         ]
-        for which, value in settings:
+        for which, soft, hard in settings:
             try:
-                resource.setrlimit(which, (value, value))
+                resource.setrlimit(which, (soft, hard))
             except (ValueError, OSError):
                 pass  # already lower, or not on this system
         # Root may raise a hard limit with CAP_SYS_RESOURCE: drop it from the bounding set, so that the
@@ -184,10 +190,14 @@ def _supervise(command, scratch, limits):
     reader.join(timeout=2)
     if not reader.is_alive():  # a process we could not kill may hold the pipe: then leave it to the daemon thread
         process.stdout.close()
+    if outcome.ended == "ok" and process.returncode == -signal.SIGXCPU:
+        # The CPU limit is a time limit too: on an idle machine a busy loop reaches it as soon as the wall clock's.
+        outcome.ended = "timeout"
+        outcome.detail = f"stopped after {limits.cpu:g} s of CPU time"
     if outcome.ended == "ok" and process.returncode != 0:
         outcome.ended = "died"
         code = process.returncode
-        if code == -signal.SIGXCPU or code == -signal.SIGKILL and limits.cpu < limits.wall:
+        if code == -signal.SIGKILL and limits.cpu < limits.wall:
             outcome.detail = f"killed (signal {-code}): the CPU time limit of {limits.cpu:g} s, or the memory limit"
         else:
             outcome.detail = f"exit code {code}" if code > 0 else f"killed by signal {-code}"
@@ -367,10 +377,12 @@ def _argument(spec, inputs, bank, writable):
 
 
 def _execute(call, student, bank, inputs):
-    writable = call["op"] == "call"
+    writable = call["op"] in ("call", "time_call")
     args = [_argument(spec, inputs, bank, writable) for spec in call["args"]]
     kwargs = {key: _argument(spec, inputs, bank, writable) for key, spec in call.get("kwargs", {}).items()}
     target = getattr(student, call["target"])
+    if call["op"] == "time_call":
+        return {"cpu": np.array(_timed(call["budget"], lambda: target(*args, **kwargs)))}
     if call["op"] == "call":
         returned = target(*args, **kwargs)
         values = list(returned) if isinstance(returned, tuple) else [returned]
@@ -387,18 +399,23 @@ def _execute(call, student, bank, inputs):
     grad_output = inputs[call["grad"]].copy()
     grad_output.flags.writeable = False  # as in the engine: backward must not change it
     if call["op"] == "time":
-        # CPU time of backward alone; the timer interrupts a backward that overruns the budget.
-        budget = call["budget"]
-        signal.signal(signal.SIGPROF, _over_budget)
-        start = time.process_time()
-        signal.setitimer(signal.ITIMER_PROF, budget)
-        target.backward(ctx, grad_output)
-        signal.setitimer(signal.ITIMER_PROF, 0)
-        return {"cpu": np.array(time.process_time() - start)}
+        return {"cpu": np.array(_timed(call["budget"], lambda: target.backward(ctx, grad_output)))}
     grads = target.backward(ctx, grad_output)
     grads = list(grads) if isinstance(grads, (tuple, list)) else [grads]
     result.update(_pack("grad", grads))
     return result
+
+
+def _timed(budget, work):
+    """CPU seconds of ``work()``; a timer interrupts it when it overruns ``budget``."""
+    signal.signal(signal.SIGPROF, _over_budget)
+    start = time.process_time()
+    signal.setitimer(signal.ITIMER_PROF, budget)
+    try:
+        work()
+    finally:
+        signal.setitimer(signal.ITIMER_PROF, 0)
+    return time.process_time() - start
 
 
 class OverBudget(Exception):
@@ -406,7 +423,7 @@ class OverBudget(Exception):
 
 
 def _over_budget(signum, frame):
-    raise OverBudget("backward ran past its CPU budget")
+    raise OverBudget("ran past its CPU budget")
 
 
 def _pack(prefix, values):

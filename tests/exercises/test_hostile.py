@@ -87,6 +87,17 @@ def test_points_earned_before_a_hang_stay(tmp_path):
     assert linear["points"] == 3 and linear["status"] == "timeout"
 
 
+def test_running_out_of_cpu_time_is_a_timeout_too(tmp_path, monkeypatch):
+    """On an idle machine a busy loop reaches the CPU limit as soon as the wall clock's: the same verdict."""
+    from minigrad.exercises import sandbox
+
+    limits = sandbox.Limits
+    monkeypatch.setattr(sandbox, "Limits", lambda wall, cpu, memory_mb: limits(wall=60.0, cpu=2.0, memory_mb=memory_mb))
+    linear = hand_in(tmp_path, "endless_backward.py", Course(timeout=3.0))
+    assert linear["points"] == 3 and linear["status"] == "timeout"
+    assert "CPU time" in linear["reason"]
+
+
 def test_limits_cannot_be_lifted(tmp_path):
     linear = hand_in(tmp_path, "lift_limit.py", relaxed(timeout=3.0))
     assert "LIMITS refused refused refused" in linear["output"]
@@ -129,6 +140,13 @@ def test_a_numerical_backward_loses_the_timed_check_only(tmp_path):
     linear = hand_in(tmp_path, "numerical_backward.py")
     assert [c["key"] for c in linear["checks"] if not c["passed"]] == ["fast"]
     assert linear["points"] == 8
+
+
+def test_gradients_by_finite_differences_lose_the_timed_check_only(tmp_path):
+    """Lesson 7's exercise is a plain function, not a Function: its timed check times the whole call."""
+    marks = hand_in(tmp_path, "numerical_gradients.py", name="backprop_two_layer")
+    assert [c["key"] for c in marks["checks"] if not c["passed"]] == ["fast"]
+    assert marks["points"] == 8
 
 
 def test_a_shrunk_manifest_changes_no_maximum(tmp_path):

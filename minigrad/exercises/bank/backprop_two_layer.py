@@ -1,8 +1,8 @@
 """Exercise backprop_two_layer: the four gradients of the lecture's two-layer network, by hand."""
 import numpy as np
 
-from ..compare import Failed, count_of, diagnose, expect_close, returned, vjp
-from .kit import Plan, check
+from ..compare import SLOW, Failed, count_of, diagnose, expect_close, raise_error, returned, vjp
+from .kit import FLOOR, TIMES_FORWARD, Plan, check, cpu_seconds
 
 NAME = "backprop_two_layer"
 TITLE = "Backprop by hand through a two-layer tanh network"
@@ -55,7 +55,9 @@ DERIVATION = {
 GRADED = r'''Graded
     each of the four gradients on its own (one check each, so partial
     credit shows where the chain broke): shape and values against the
-    grader's finite differences of the loss.
+    grader's finite differences of the loss; and, once they are right,
+    that ``gradients`` on a large network costs about what a few
+    evaluations of the loss cost (finite differences cost one per weight).
 
 The library's version is ``minigrad/nn/linear.py`` with
 ``minigrad/ops/activation.py`` and ``minigrad/nn/loss.py``: each layer's
@@ -137,4 +139,25 @@ def _gradient_check(index, points):
     return build
 
 
-CHECKS = [_gradient_check(0, 3), _gradient_check(1, 2), _gradient_check(2, 3), _gradient_check(3, 2)]
+@check("fast", 2, f"gradients are derived, not estimated: on a large network they take at most {TIMES_FORWARD} "
+       f"times the loss's CPU time (or {FLOOR:g} s)", timed=True)
+def _fast(rng, scale):
+    n, d, h, c = 2000, 300, 200, 10  # 62,010 weights: finite differences would evaluate the loss 124,020 times
+    args = [rng.standard_normal((n, d)), rng.integers(0, c, n), rng.standard_normal((h, d)) * 0.1,
+            rng.standard_normal(h) * 0.1, rng.standard_normal((c, h)) * 0.1, rng.standard_normal(c) * 0.1]
+    plan = Plan()
+    budget = max(FLOOR, TIMES_FORWARD * cpu_seconds(lambda: forward(*args)))
+    k = plan.time_call("gradients", args, budget)
+
+    def judge(results):
+        raise_error(results[k])
+        seconds = float(results[k]["cpu"])
+        if seconds > budget:
+            raise Failed(f"gradients took {seconds:.2f} s of CPU time on a large network; the budget is "
+                         f"{budget:.2f} s.", hint=SLOW)
+
+    plan.judge = judge
+    return plan
+
+
+CHECKS = [_gradient_check(0, 3), _gradient_check(1, 2), _gradient_check(2, 2), _gradient_check(3, 1), _fast]

@@ -15,7 +15,8 @@ A call is one of
   with ``g`` read-only, as in the engine;
 - ``plan.call("adam_step", args, kwargs)``: a plain function; array
   arguments are writable copies, returned afterwards as ``arg<i>``;
-- ``plan.time("Linear", args, g, budget)``: CPU seconds of backward alone.
+- ``plan.time("Linear", args, g, budget)``: CPU seconds of backward alone;
+- ``plan.time_call("gradients", args, budget)``: CPU seconds of a plain function's call.
 
 An argument is an array, a plain value, ``generator(seed)`` (a NumPy
 Generator made in the child) or ``helper(name, *args)`` (an object the
@@ -91,6 +92,10 @@ class Plan:
     def time(self, cls, args, grad_output, budget):
         return self._add({"op": "time", "target": cls, "args": [self._arg(a) for a in args],
                           "grad": self._arg(grad_output)["array"], "budget": budget})
+
+    def time_call(self, function, args, budget):
+        return self._add({"op": "time_call", "target": function, "args": [self._arg(a) for a in args],
+                          "budget": budget})
 
 
 def upstream(rng, shape, dtype="float64"):
