@@ -42,6 +42,8 @@ MISTAKES = [
          {"first_step", "several_steps", "decay_and_eps"}, ["bias corrections are missing"], []),
         ("gradient_check", [("x[index] = original - eps", "x[index] = original"),
                             ("(plus - minus) / (2 * eps)", "(plus - minus) / eps")], {"accuracy"}, ["one-sided"], []),
+        ("rnn_cell", [("grad_a = grad_output * (1 - h_new * h_new)", "grad_a = grad_output")], BACKWARD,
+         ["skipped the tanh"], []),
     ],
     [
         ("linear", [("grad_bias = grad_output.sum(axis=0)", "grad_bias = grad_output")], BACKWARD,
@@ -57,6 +59,8 @@ MISTAKES = [
          ["dtype"], []),
         ("sigmoid", [("return grad_output * y * (1 - y)", "return (grad_output * y * (1 - y)).astype(np.float64)")],
          {"backward_float32", "fast"}, ["dtype"], []),
+        ("rnn_cell", [("grad_h = grad_a @ w_hh", "grad_h = grad_a @ w_hh.T")], BACKWARD, ["W_hh", "transposed"],
+         ["skipped the tanh"]),
     ],
     [
         ("linear", [("grad_input = grad_output @ weight", "grad_input = (grad_output @ weight).astype(np.float64)")],
