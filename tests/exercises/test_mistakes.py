@@ -44,6 +44,8 @@ MISTAKES = [
                             ("(plus - minus) / (2 * eps)", "(plus - minus) / eps")], {"accuracy"}, ["one-sided"], []),
         ("rnn_cell", [("grad_a = grad_output * (1 - h_new * h_new)", "grad_a = grad_output")], BACKWARD,
          ["skipped the tanh"], []),
+        ("lstm_cell", [("d_f, d_g = dc_total * g, dc_total * c,", "d_f, d_g = dc_total * g, dc_total * c_new,")],
+         BACKWARD, ["forget gate", "c'"], ["output gate's block is right"]),
     ],
     [
         ("linear", [("grad_bias = grad_output.sum(axis=0)", "grad_bias = grad_output")], BACKWARD,
@@ -61,6 +63,7 @@ MISTAKES = [
          {"backward_float32", "fast"}, ["dtype"], []),
         ("rnn_cell", [("grad_h = grad_a @ w_hh", "grad_h = grad_a @ w_hh.T")], BACKWARD, ["W_hh", "transposed"],
          ["skipped the tanh"]),
+        ("lstm_cell", [("d_g * (1 - g * g)", "d_g * g * (1 - g)")], BACKWARD, ["cell candidate", "tanh"], []),
     ],
     [
         ("linear", [("grad_input = grad_output @ weight", "grad_input = (grad_output @ weight).astype(np.float64)")],
@@ -70,6 +73,9 @@ MISTAKES = [
         ("batchnorm1d", [("grad_x = inv_std / n * (n * d - d.sum(axis=0) - x_hat * (d * x_hat).sum(axis=0))",
                           "grad_x = inv_std / n * (n * d - d.sum(axis=0))")], BACKWARD, ["batch variance"],
          ["direct path"]),
+        ("rnn_cell", [("grad_b, grad_b.copy()", "grad_b, None")], BACKWARD, ["None", "bias_hh"], []),
+        ("lstm_cell", [("dc_total = dc + dh * o * (1 - tanh_c * tanh_c)", "dc_total = dc")], BACKWARD,
+         ["two paths"], ["forget gate's block"]),
     ],
     [
         ("batchnorm1d", [("return grad_x, grad_gamma, grad_beta, None",
@@ -81,6 +87,7 @@ MISTAKES = [
          {"forward"}, ["probability to drop"], []),
         ("sgd_momentum", [("param = param - lr * velocity", "param = param + lr * velocity")],
          {"one_step", "five_steps", "weight_decay"}, ["sign"], []),
+        ("lstm_cell", [("grad_c = dc_total * f", "grad_c = dc_total")], BACKWARD, ["forget gate", "for c"], []),
     ],
 ]
 CASES = [(group, mistake) for group, mistakes in enumerate(MISTAKES) for mistake in mistakes]
