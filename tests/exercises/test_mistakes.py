@@ -46,6 +46,8 @@ MISTAKES = [
          ["skipped the tanh"], []),
         ("lstm_cell", [("d_f, d_g = dc_total * g, dc_total * c,", "d_f, d_g = dc_total * g, dc_total * c_new,")],
          BACKWARD, ["forget gate", "c'"], ["output gate's block is right"]),
+        ("bptt", [("dh = grad_output[t] + dh", "dh = grad_output[t]")], BACKWARD, ["last step is right", "later"],
+         ["skipped the tanh"]),
     ],
     [
         ("linear", [("grad_bias = grad_output.sum(axis=0)", "grad_bias = grad_output")], BACKWARD,
@@ -64,6 +66,8 @@ MISTAKES = [
         ("rnn_cell", [("grad_h = grad_a @ w_hh", "grad_h = grad_a @ w_hh.T")], BACKWARD, ["W_hh", "transposed"],
          ["skipped the tanh"]),
         ("lstm_cell", [("d_g * (1 - g * g)", "d_g * g * (1 - g)")], BACKWARD, ["cell candidate", "tanh"], []),
+        ("bptt", [("da = dh * (1 - states[t] * states[t])", "da = dh")], BACKWARD, ["skipped the tanh"],
+         ["last step is right"]),
     ],
     [
         ("linear", [("grad_input = grad_output @ weight", "grad_input = (grad_output @ weight).astype(np.float64)")],
@@ -76,6 +80,8 @@ MISTAKES = [
         ("rnn_cell", [("grad_b, grad_b.copy()", "grad_b, None")], BACKWARD, ["None", "bias_hh"], []),
         ("lstm_cell", [("dc_total = dc + dh * o * (1 - tanh_c * tanh_c)", "dc_total = dc")], BACKWARD,
          ["two paths"], ["forget gate's block"]),
+        ("bptt", [("grad_w_hh += da.T @ h_prev", "grad_w_hh = da.T @ h_prev")], BACKWARD,
+         ["weight_hh", "shared by every step"], []),
     ],
     [
         ("batchnorm1d", [("return grad_x, grad_gamma, grad_beta, None",
@@ -88,6 +94,8 @@ MISTAKES = [
         ("sgd_momentum", [("param = param - lr * velocity", "param = param + lr * velocity")],
          {"one_step", "five_steps", "weight_decay"}, ["sign"], []),
         ("lstm_cell", [("grad_c = dc_total * f", "grad_c = dc_total")], BACKWARD, ["forget gate", "for c"], []),
+        ("bptt", [("for t in reversed(range(x.shape[0])):", "for t in range(x.shape[0]):")], BACKWARD,
+         ["from the last to the first"], []),
     ],
 ]
 CASES = [(group, mistake) for group, mistakes in enumerate(MISTAKES) for mistake in mistakes]
