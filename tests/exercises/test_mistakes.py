@@ -48,6 +48,9 @@ MISTAKES = [
          BACKWARD, ["forget gate", "c'"], ["output gate's block is right"]),
         ("bptt", [("dh = grad_output[t] + dh", "dh = grad_output[t]")], BACKWARD, ["last step is right", "later"],
          ["skipped the tanh"]),
+        ("attention", [("grad_q = grad_scores @ k * ctx.scale", "grad_q = grad_scores @ k"),
+                       ("grad_k = grad_scores.swapaxes(-1, -2) @ q * ctx.scale",
+                        "grad_k = grad_scores.swapaxes(-1, -2) @ q")], BACKWARD, ["sqrt(E)", "too large"], []),
     ],
     [
         ("linear", [("grad_bias = grad_output.sum(axis=0)", "grad_bias = grad_output")], BACKWARD,
@@ -68,6 +71,9 @@ MISTAKES = [
         ("lstm_cell", [("d_g * (1 - g * g)", "d_g * g * (1 - g)")], BACKWARD, ["cell candidate", "tanh"], []),
         ("bptt", [("da = dh * (1 - states[t] * states[t])", "da = dh")], BACKWARD, ["skipped the tanh"],
          ["last step is right"]),
+        ("attention", [("grad_scores = weights * (grad_weights - (weights * grad_weights).sum(axis=-1, keepdims=True))",
+                        "grad_scores = weights * (1 - weights) * grad_weights")], BACKWARD,
+         ["every score of that row"], ["too large"]),
     ],
     [
         ("linear", [("grad_input = grad_output @ weight", "grad_input = (grad_output @ weight).astype(np.float64)")],
@@ -82,6 +88,9 @@ MISTAKES = [
          ["two paths"], ["forget gate's block"]),
         ("bptt", [("grad_w_hh += da.T @ h_prev", "grad_w_hh = da.T @ h_prev")], BACKWARD,
          ["weight_hh", "shared by every step"], []),
+        ("attention", [("scores = np.where(mask, q @ k.swapaxes(-1, -2) * scale, -np.inf)",
+                        "scores = q @ k.swapaxes(-1, -2) * scale")], {"forward", "forward_float32"} | BACKWARD,
+         ["mask was ignored"], []),
     ],
     [
         ("batchnorm1d", [("return grad_x, grad_gamma, grad_beta, None",
@@ -96,6 +105,8 @@ MISTAKES = [
         ("lstm_cell", [("grad_c = dc_total * f", "grad_c = dc_total")], BACKWARD, ["forget gate", "for c"], []),
         ("bptt", [("for t in reversed(range(x.shape[0])):", "for t in range(x.shape[0]):")], BACKWARD,
          ["from the last to the first"], []),
+        ("attention", [("scale = q.shape[-1] ** -0.5", "scale = 1 / np.sqrt(q.shape[-1])")],
+         {"forward_float32", "backward_float32", "fast"}, ["dtype"], []),
     ],
 ]
 CASES = [(group, mistake) for group, mistakes in enumerate(MISTAKES) for mistake in mistakes]
