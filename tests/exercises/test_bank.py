@@ -9,7 +9,7 @@ from minigrad.exercises import catalog, generate, grader
 from .helpers import COURSE, SOLUTIONS, by_name, solved
 
 NAMES = ["sigmoid", "tanh", "relu", "linear", "cross_entropy", "embedding", "conv1d", "maxpool_time", "dropout",
-         "batchnorm1d", "sgd_momentum", "adam", "gradient_check", "rnn_cell", "lstm_cell", "bptt", "attention"]
+         "batchnorm1d", "sgd_momentum", "adam", "gradient_check", "rnn_cell", "lstm_cell", "bptt", "attention", "crf_forward"]
 
 # The backward formulas of the guided texts (and of the solutions): none may appear at the derive level.
 FORMULAS = {
@@ -30,6 +30,8 @@ FORMULAS = {
     "lstm_cell": ["dc + dh * o", "dc_total * f", "i (1 - i)", "dL/da_g =", "dh * tanh(c')"],
     "bptt": ["grad_output[t] + dh", "1 - h_t^2", "da_t W_hh", "da_t^T x_t", "da @ w_hh"],
     "attention": ["w^T g", "g v^T", "rowsum(w * dL/dw)", "delta_jm", "dL/ds k"],
+    "crf_forward": ["logsumexp_i (alpha_{t-1}[i] + transitions[i, j])", "m + log sum exp(a - m)",
+                    "alpha_0[j] = start[j]", "alpha[:, None] + transitions"],
 }
 
 

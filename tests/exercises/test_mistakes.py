@@ -51,6 +51,8 @@ MISTAKES = [
         ("attention", [("grad_q = grad_scores @ k * ctx.scale", "grad_q = grad_scores @ k"),
                        ("grad_k = grad_scores.swapaxes(-1, -2) @ q * ctx.scale",
                         "grad_k = grad_scores.swapaxes(-1, -2) @ q")], BACKWARD, ["sqrt(E)", "too large"], []),
+        ("crf_forward", [("return np.squeeze(top + np.log(np.exp(a - top).sum(axis=axis, keepdims=True)), axis=axis)",
+                          "return np.log(np.exp(a).sum(axis=axis))")], {"stable"}, ["overflows", "maximum"], []),
     ],
     [
         ("linear", [("grad_bias = grad_output.sum(axis=0)", "grad_bias = grad_output")], BACKWARD,
@@ -74,6 +76,8 @@ MISTAKES = [
         ("attention", [("grad_scores = weights * (grad_weights - (weights * grad_weights).sum(axis=-1, keepdims=True))",
                         "grad_scores = weights * (1 - weights) * grad_weights")], BACKWARD,
          ["every score of that row"], ["too large"]),
+        ("crf_forward", [("return float(logsumexp(alpha + end, axis=0))", "return float(logsumexp(alpha, axis=0))")],
+         {"brute_force", "longer", "stable"}, ["end scores are missing"], ["overflows"]),
     ],
     [
         ("linear", [("grad_input = grad_output @ weight", "grad_input = (grad_output @ weight).astype(np.float64)")],
@@ -91,6 +95,8 @@ MISTAKES = [
         ("attention", [("scores = np.where(mask, q @ k.swapaxes(-1, -2) * scale, -np.inf)",
                         "scores = q @ k.swapaxes(-1, -2) * scale")], {"forward", "forward_float32"} | BACKWARD,
          ["mask was ignored"], []),
+        ("crf_forward", [("alpha[:, None] + transitions", "alpha[:, None] + transitions.T")],
+         {"brute_force", "longer", "stable"}, ["transposed", "followed by"], []),
     ],
     [
         ("batchnorm1d", [("return grad_x, grad_gamma, grad_beta, None",
