@@ -9,7 +9,7 @@ from minigrad.exercises import catalog, generate, grader
 from .helpers import COURSE, SOLUTIONS, by_name, solved
 
 NAMES = ["sigmoid", "tanh", "relu", "linear", "cross_entropy", "embedding", "conv1d", "maxpool_time", "dropout",
-         "batchnorm1d", "sgd_momentum", "adam", "gradient_check", "rnn_cell", "lstm_cell", "bptt", "attention", "crf_forward"]
+         "batchnorm1d", "sgd_momentum", "adam", "gradient_check", "rnn_cell", "lstm_cell", "bptt", "attention", "crf_forward", "crf_viterbi"]
 
 # The backward formulas of the guided texts (and of the solutions): none may appear at the derive level.
 FORMULAS = {
@@ -32,6 +32,8 @@ FORMULAS = {
     "attention": ["w^T g", "g v^T", "rowsum(w * dL/dw)", "delta_jm", "dL/ds k"],
     "crf_forward": ["logsumexp_i (alpha_{t-1}[i] + transitions[i, j])", "m + log sum exp(a - m)",
                     "alpha_0[j] = start[j]", "alpha[:, None] + transitions"],
+    "crf_viterbi": ["max_i (delta_{t-1}[i] + transitions[i, j])", "y_{t-1} = back_t[y_t]", "argmax_i",
+                    "back[t, tags[t]]"],
 }
 
 

@@ -53,6 +53,9 @@ MISTAKES = [
                         "grad_k = grad_scores.swapaxes(-1, -2) @ q")], BACKWARD, ["sqrt(E)", "too large"], []),
         ("crf_forward", [("return np.squeeze(top + np.log(np.exp(a - top).sum(axis=axis, keepdims=True)), axis=axis)",
                           "return np.log(np.exp(a).sum(axis=axis))")], {"stable"}, ["overflows", "maximum"], []),
+        ("crf_viterbi", [("    for t in range(length - 1, 0, -1):\n        tags[t - 1] = back[t, tags[t]]",
+                          "    for t in range(1, length):\n        tags[length - 1 - t] = back[t, tags[length - t]]")],
+         {"path", "longer"}, ["score is right", "backwards"], ["transposed"]),
     ],
     [
         ("linear", [("grad_bias = grad_output.sum(axis=0)", "grad_bias = grad_output")], BACKWARD,
@@ -78,6 +81,8 @@ MISTAKES = [
          ["every score of that row"], ["too large"]),
         ("crf_forward", [("return float(logsumexp(alpha + end, axis=0))", "return float(logsumexp(alpha, axis=0))")],
          {"brute_force", "longer", "stable"}, ["end scores are missing"], ["overflows"]),
+        ("crf_viterbi", [("candidates = delta[:, None] + transitions", "candidates = delta[:, None] + transitions.T")],
+         {"path", "score", "longer"}, ["transposed"], ["score is right"]),
     ],
     [
         ("linear", [("grad_input = grad_output @ weight", "grad_input = (grad_output @ weight).astype(np.float64)")],
@@ -97,6 +102,8 @@ MISTAKES = [
          ["mask was ignored"], []),
         ("crf_forward", [("alpha[:, None] + transitions", "alpha[:, None] + transitions.T")],
          {"brute_force", "longer", "stable"}, ["transposed", "followed by"], []),
+        ("crf_viterbi", [("final = delta + end", "final = delta")], {"path", "score", "longer"},
+         ["end scores are missing"], []),
     ],
     [
         ("batchnorm1d", [("return grad_x, grad_gamma, grad_beta, None",

@@ -21,4 +21,4 @@ The reference solutions are not here: they live in the repository, in
 ``tests/exercises/solutions/``, and are never installed.
 """
 ORDER = ("sigmoid", "tanh", "relu", "linear", "cross_entropy", "embedding", "conv1d", "maxpool_time", "dropout",
-         "batchnorm1d", "sgd_momentum", "adam", "gradient_check", "rnn_cell", "lstm_cell", "bptt", "attention", "crf_forward")
+         "batchnorm1d", "sgd_momentum", "adam", "gradient_check", "rnn_cell", "lstm_cell", "bptt", "attention", "crf_forward", "crf_viterbi")
