@@ -176,4 +176,12 @@ before = clip_grad_norm_(relu_cell.parameters(), max_norm=1.0)
 after = np.sqrt(sum((p.grad.numpy() ** 2).sum() for p in relu_cell.parameters()))
 lesson.show("parameter-gradient norm before / after clipping", f"{before.item():.3g} / {after:.3g}")
 lesson.check(before.item() > 100 and abs(after - 1.0) < 1e-5, "clipping brings a norm in the hundreds or more down to max_norm = 1")
+
+# %% [markdown]
+# ## Practise
+# Derive and write the RNN cell's backward, then BPTT's reverse loop over a short sequence, graded against finite differences:
+#
+#     python -m minigrad.exercises start my_exercises rnn_cell bptt
+
+# %%
 lesson.done()

@@ -136,4 +136,12 @@ ax.set_ylabel("||dL/dc_t||  (L = sum c_T)")
 ax.set_title("The LSTM's cell path: the forget gate sets the decay")
 ax.legend()
 lesson.save(fig, "18_forget_gate.png")
+
+# %% [markdown]
+# ## Practise
+# Derive and write one LSTM step's backward, through all four gates, graded against finite differences:
+#
+#     python -m minigrad.exercises start my_exercises lstm_cell
+
+# %%
 lesson.done()

@@ -179,4 +179,12 @@ lesson.show("majority class", f"{majority:.1%}")
 lesson.check(min(results.values()) > majority + 0.05, "both beat always answering the majority class by 5 points")
 if mr_folder is not None:
     lesson.check(results["BiLSTM"] > 0.70, "on MR the BiLSTM gets past 70% in 3 epochs")
+
+# %% [markdown]
+# ## Practise
+# Derive and write the backward of scaled dot-product attention with a mask, graded against finite differences:
+#
+#     python -m minigrad.exercises start my_exercises attention
+
+# %%
 lesson.done()

@@ -10,7 +10,8 @@ from .helpers import COURSE, SOLUTIONS, by_name, solved
 
 LECTURE = ["logistic_regression", "minibatch_gradient", "perceptron", "softmax_temperature", "backprop_two_layer"]
 NAMES = LECTURE + ["sigmoid", "tanh", "relu", "linear", "cross_entropy", "embedding", "conv1d", "maxpool_time",
-                   "dropout", "batchnorm1d", "sgd_momentum", "adam", "gradient_check"]
+                   "dropout", "batchnorm1d", "sgd_momentum", "adam", "gradient_check", "rnn_cell", "lstm_cell", "bptt",
+                   "attention", "crf_forward", "crf_viterbi"]
 
 # The backward formulas of the guided texts (and of the solutions): none may appear at the derive level.
 FORMULAS = {
@@ -32,6 +33,14 @@ FORMULAS = {
     "sgd_momentum": [],
     "adam": [],
     "gradient_check": ["(plus - minus) / (2 * eps)", "f'(x) + eps^2"],
+    "rnn_cell": ["1 - h'^2", "dL/da W_ih", "dL/da^T x", "grad_a @ w_ih"],
+    "lstm_cell": ["dc + dh * o", "dc_total * f", "i (1 - i)", "dL/da_g =", "dh * tanh(c')"],
+    "bptt": ["grad_output[t] + dh", "1 - h_t^2", "da_t W_hh", "da_t^T x_t", "da @ w_hh"],
+    "attention": ["w^T g", "g v^T", "rowsum(w * dL/dw)", "delta_jm", "dL/ds k"],
+    "crf_forward": ["logsumexp_i (alpha_{t-1}[i] + transitions[i, j])", "m + log sum exp(a - m)",
+                    "alpha_0[j] = start[j]", "alpha[:, None] + transitions"],
+    "crf_viterbi": ["max_i (delta_{t-1}[i] + transitions[i, j])", "y_{t-1} = back_t[y_t]", "argmax_i",
+                    "back[t, tags[t]]"],
 }
 
 

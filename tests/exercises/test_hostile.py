@@ -16,7 +16,7 @@ import pytest
 
 from minigrad.exercises import Course, grader
 
-from .helpers import COURSE, HOSTILE, by_name, solved
+from .helpers import COURSE, HOSTILE, SOLUTIONS, by_name, solved
 
 RELAXED = ["os", "sys", "json", "pickle", "zipfile", "subprocess", "resource", "minigrad", "_", "open", "save",
            "savez"]
@@ -154,3 +154,59 @@ def test_a_shrunk_manifest_changes_no_maximum(tmp_path):
     shutil.copy(HOSTILE / "shrink_manifest.json", folder / "assignment.json")
     result = grader.grade_folder(folder, ["linear"], COURSE)
     assert (result["points"], result["max_points"]) == (10, 10)
+
+
+# A numerical backward for any Function exercise: the reference solution with its backward replaced by central
+# differences of its own forward - right values, no derivation.  Only the timed check may catch it.
+NUMERICAL = '''
+
+_written_forward = {cls}.forward
+
+
+def _remembering_forward(ctx, *args):
+    ctx.args = args
+    return _written_forward(ctx, *args)
+
+
+def _numerical_backward(ctx, grad_output):
+    floats = [isinstance(a, np.ndarray) and a.dtype.kind == "f" for a in ctx.args]
+    args = [a.astype(np.float64) if f else a for a, f in zip(ctx.args, floats)]
+    grads = []
+    for which, a in enumerate(args):
+        if not floats[which]:
+            grads.append(None)
+            continue
+        grad = np.zeros_like(a)
+        for index in np.ndindex(a.shape):
+            original = a[index]
+            a[index] = original + 1e-6
+            plus = (grad_output * _written_forward({cls}(), *args)).sum()
+            a[index] = original - 1e-6
+            minus = (grad_output * _written_forward({cls}(), *args)).sum()
+            a[index] = original
+            grad[index] = (plus - minus) / 2e-6
+        grads.append(grad.astype(ctx.args[which].dtype))
+    return tuple(grads)
+
+
+{cls}.forward = staticmethod(_remembering_forward)
+{cls}.backward = staticmethod(_numerical_backward)
+'''
+FUNCTION_EXERCISES = {"rnn_cell": "RNNCell", "lstm_cell": "LSTMCell", "bptt": "RNN", "attention": "Attention"}
+
+
+@pytest.fixture(scope="module")
+def numerical_backwards(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("numerical")
+    for name, cls in FUNCTION_EXERCISES.items():
+        source = (SOLUTIONS / f"{name}.py").read_text() + NUMERICAL.format(cls=cls)
+        (folder / f"{name}.py").write_text(source)
+    return by_name(grader.grade_folder(folder, list(FUNCTION_EXERCISES), COURSE))
+
+
+@pytest.mark.parametrize("name", list(FUNCTION_EXERCISES))
+def test_a_numerical_backward_of_a_recurrent_or_attention_exercise_loses_the_timed_check_only(numerical_backwards,
+                                                                                               name):
+    result = numerical_backwards[name]
+    assert [c["key"] for c in result["checks"] if not c["passed"]] == ["fast"], result
+    assert result["points"] == 10 - next(c["max_points"] for c in result["checks"] if c["key"] == "fast")

@@ -26,8 +26,10 @@ The reference solutions are not here: they live in the repository, in
 """
 ORDER = ("logistic_regression", "minibatch_gradient", "perceptron", "softmax_temperature", "backprop_two_layer",
          "sigmoid", "tanh", "relu", "linear", "cross_entropy", "embedding", "conv1d", "maxpool_time", "dropout",
-         "batchnorm1d", "sgd_momentum", "adam", "gradient_check")
+         "batchnorm1d", "sgd_momentum", "adam", "gradient_check", "rnn_cell", "lstm_cell", "bptt", "attention",
+         "crf_forward", "crf_viterbi")
 LESSONS = {"logistic_regression": 1, "minibatch_gradient": 2, "perceptron": 3, "softmax_temperature": 6,
            "backprop_two_layer": 7, "sigmoid": 5, "tanh": 5, "relu": 5, "linear": 4, "cross_entropy": 6,
            "embedding": 10, "conv1d": 11, "maxpool_time": 11, "dropout": 9, "batchnorm1d": 9, "sgd_momentum": 15,
-           "adam": 15, "gradient_check": 7}
+           "adam": 15, "gradient_check": 7, "rnn_cell": 17, "lstm_cell": 18, "bptt": 17, "attention": 19,
+           "crf_forward": 21, "crf_viterbi": 21}
