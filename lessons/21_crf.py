@@ -255,4 +255,13 @@ ax.set_title("learned transitions A[i, j]")
 lesson.save(fig, "21_transitions.png")
 i, j = np.unravel_index(learned.argmax(), learned.shape)
 lesson.show("the most rewarded transition", f"{tag_names[i]} -> {tag_names[j]} ({learned[i, j]:+.2f})")
+
+# %% [markdown]
+# ## Practise
+# Write the forward algorithm's log Z (stable, with your own logsumexp) and the Viterbi decoder with
+# back-pointers, graded against enumerating every tag sequence:
+#
+#     python -m minigrad.exercises start my_exercises crf_forward crf_viterbi
+
+# %%
 lesson.done()
