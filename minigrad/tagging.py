@@ -116,11 +116,17 @@ class TagCollate:
         return [self.unk_index if i in self.rare_ids and u < self.word_dropout else i for i, u in zip(ids, draws)]
 
 
-def rare_ids(vocab, max_count=1):
-    """The ids of the words a ``Vocab.build`` counted at most ``max_count`` times (for word dropout)."""
-    if vocab.counts is None:
-        raise ValueError("rare_ids: the vocabulary has no counts; build it with build_vocab or Vocab.build")
-    return {vocab.stoi[w] for w, c in vocab.counts.items() if c <= max_count and w in vocab.stoi}
+def rare_ids(vocab, counts=None, max_count=1):
+    """The ids of the words counted at most ``max_count`` times (for word dropout).
+
+    ``counts`` (a ``Counter`` of the training words) defaults to the one
+    ``Vocab.build`` keeps; a loaded ``Vocab`` has none, so pass it then.
+    """
+    counts = vocab.counts if counts is None else counts
+    if counts is None:
+        raise ValueError("rare_ids: the vocabulary has no counts (a loaded Vocab keeps none); pass counts=Counter("
+                         "of the training words), or build the vocabulary with build_vocab or Vocab.build")
+    return {vocab.stoi[w] for w, c in counts.items() if c <= max_count and w in vocab.stoi}
 
 
 def token_cross_entropy(logits, tags, ignore_index=IGNORE_INDEX):

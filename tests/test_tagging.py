@@ -1,4 +1,6 @@
 """Tagging every word: padded batches, word dropout, the per-word loss, the most-frequent-tag baseline, the taggers."""
+from collections import Counter
+
 import numpy as np
 import pytest
 
@@ -146,6 +148,7 @@ def test_word_dropout_turns_only_rare_words_into_unk_about_half_the_time():
     vocab = build_vocab(SENTENCES + [(["the", "dog"], ["DET", "NOUN"])])
     rare = rare_ids(vocab)
     assert vocab["barks"] in rare and vocab["the"] not in rare and vocab["dog"] not in rare  # seen 1, 3, 2 times
+    assert rare_ids(vocab, Counter({"the": 1, "dog": 4})) == {vocab["the"]}  # a loaded Vocab's: counts given
     sentence = (vocab.encode(["the", "barks"]) * 200, [0, 2] * 200)
     minigrad.manual_seed(0)
     collate = TagCollate(word_dropout=0.5, rare_ids=rare, unk_index=vocab.unk_index)
