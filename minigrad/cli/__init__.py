@@ -84,6 +84,8 @@ def _encoding(text):
 FORMAT_HELP = "file formats (--dataset for train, --format for evaluate):\n" + "\n".join(
     f"  {name:<9} {layout}" for name, (_, layout) in FORMATS.items()) + """
   sst2/sst5 read the sst format; given a folder, they use its stsa.*.train/dev/test files.
+            With --phrases, --data is the sst_trees folder: they train on every labelled phrase
+            of train.txt and validate and test on the sentences of dev.txt and test.txt.
 """ + "\n".join(f"  {name:<9} {layout} (--task tag)" for name, (_, layout) in TAG_FORMATS.items()) + """
 
 splits: the files given with --data, --val and --test are used as they are; only a missing
@@ -130,6 +132,8 @@ def build_parser():
     add("--patience", type=int, default=3, help="early stopping after this many epochs without a better "
                                                 "validation loss; 0 turns it off")
     add("--clip", type=_positive(float), help="clip the gradient norm to this value")
+    add("--phrases", action="store_true",
+        help="sst2/sst5: train on every labelled phrase of the SST trees (--data: the sst_trees folder)")
     add("--word-dropout", type=_dropout, default=0.0,
         help="tag: each training word seen once becomes <unk> with this probability, to learn <unk> (e.g. 0.5)")
     add("--synthetic-size", type=_positive(int), default=2000, help="sentences of the synthetic corpus")

@@ -21,7 +21,7 @@ from .tagging import TAG_FORMATS, evaluate_tags, flat_tags, predict_tags, tag_lo
 RUN_OPTIONS = ("dataset", "data", "val", "test", "text_first", "text_column", "label_column", "encoding",
                "max_classes", "synthetic_size", "model", "epochs", "batch_size", "lr", "embed_dim", "filters",
                "kernel_sizes", "hidden", "hidden_size", "bidirectional", "pooling", "dropout", "max_vocab", "min_freq", "max_len", "seed", "patience", "clip",
-               "class_weight", "task", "word_dropout")
+               "class_weight", "task", "word_dropout", "phrases")
 
 
 # -------------------------------------------------------------------- train
@@ -236,7 +236,8 @@ def cmd_evaluate(args):
     if config.get("task") == "tag":
         return evaluate_tags(args, model, vocab, config)
     names = config["label_names"]
-    kind = args.format or DATASETS.get(config["dataset"]) or "tsv"
+    trees = config.get("options", {}).get("phrases")  # a run trained on SST phrases is scored on tree files
+    kind = args.format or ("sst_trees" if trees else DATASETS.get(config["dataset"])) or "tsv"
     data = read_file(kind, args.data, _run_args(args, config))
     labels = match_labels(data, names, args.data)
     ids, cut = encode(vocab, data.texts, config.get("max_len") or 10**9)
