@@ -95,24 +95,27 @@ def _collate(**options):
     return collate
 
 
+def _loader(vocab, words, tags, batch_size, shuffle=False, **options):
+    from ..data import DataLoader
+
+    examples = [(vocab.encode(w), t) for w, t in zip(words, tags)]
+    return DataLoader(examples, batch_size=batch_size, shuffle=shuffle, collate_fn=_collate(**options))
+
+
 def tag_loaders(config, vocab, parts, args):
     """Train, val and test loaders of (word ids (N, L), real words' tag ids (n,)); word dropout in train only."""
     from collections import Counter
 
-    from ..data import DataLoader
     from ..tagging import rare_ids
 
-    loaders = []
-    for i, part in enumerate(("train", "val", "test")):
-        words, tags = parts[part]
-        examples = [(vocab.encode(w), t) for w, t in zip(words, tags)]
-        options = {}
-        if i == 0 and args.word_dropout:
-            counts = Counter(w for sentence in words for w in sentence)  # a resumed run's loaded Vocab has none
-            options = {"word_dropout": args.word_dropout, "rare_ids": rare_ids(vocab, counts),
-                       "unk_index": vocab.unk_index}
-        loaders.append(DataLoader(examples, batch_size=args.batch_size, shuffle=i == 0, collate_fn=_collate(**options)))
-    return loaders
+    words, tags = parts["train"]
+    options = {}
+    if args.word_dropout:
+        counts = Counter(w for sentence in words for w in sentence)  # a resumed run's loaded Vocab has none
+        options = {"word_dropout": args.word_dropout, "rare_ids": rare_ids(vocab, counts),
+                   "unk_index": vocab.unk_index}
+    return [_loader(vocab, words, tags, args.batch_size, shuffle=True, **options)] + [
+        _loader(vocab, *parts[part], args.batch_size) for part in ("val", "test")]
 
 
 def flat_tags(tags):
@@ -171,9 +174,7 @@ def evaluate_tags(args, model, vocab, config):
     if dataset not in TAG_FORMATS:
         raise UsageError(f"a tagging run reads tagged files: --format must be one of {list(TAG_FORMATS)}")
     words, tags = _read(args.data, _with(args, dataset=dataset), config.get("lowercase", True))
-    ids = match_tags(tags, config["label_names"], args.data)
-    loader = tag_loaders(config, vocab, {"train": ([], []), "val": ([], []), "test": (words, ids)},
-                         _with(args, batch_size=64, word_dropout=0))[2]
+    loader = _loader(vocab, words, match_tags(tags, config["label_names"], args.data), batch_size=64)
     lines, _ = tag_report(model, loader, config["label_names"], args.data)
     print("\n".join(lines))
     return 0
