@@ -21,6 +21,11 @@
     python benchmarks/tagging.py                  # 8 epochs
     python benchmarks/tagging.py --epochs 2 --max-train 2000
     OPENBLAS_NUM_THREADS=1 python benchmarks/tagging.py --model lstm --epochs 20
+    python benchmarks/tagging.py --model lstm --chars --no-torch   # + a character CNN per word (CharRNNTagger)
+
+``--chars`` adds each word's spelling (``minigrad.tagging_chars``: character
+embeddings of 30, 50 filters over 3 characters, max over the word) to the
+same recipe, and prints the accuracy on the test words unseen in training.
 """
 import argparse
 import copy
@@ -50,6 +55,7 @@ def main():
     parser.add_argument("--model", choices=("cnn", "lstm"), default="cnn",
                         help="cnn: CNNTagger; lstm: RNNTagger with the data README's BiLSTM recipe, beside PyTorch's")
     parser.add_argument("--no-torch", action="store_true", help="lstm: skip the PyTorch twin")
+    parser.add_argument("--chars", action="store_true", help="lstm: add a character CNN per word (no PyTorch twin)")
     args = parser.parse_args()
     if args.model == "lstm":
         return bilstm(args)
@@ -104,10 +110,22 @@ def bilstm(args):
     vocab = build_vocab(train)
     print(f"baseline (most frequent tag): test {100 * MostFrequentTag().fit(train).accuracy(test):.1f}%", flush=True)
     dropout = TagCollate(word_dropout=0.5, rare_ids=rare_ids(vocab), unk_index=vocab.unk_index)
-    loaders = [DataLoader(TaggingDataset(data, vocab, UPOS_TAGS), batch_size=32, shuffle=shuffle, collate_fn=collate)
-               for data, shuffle, collate in ((train, True, dropout), (dev, False, TagCollate()),
-                                              (test, False, TagCollate()))]
-    model = RNNTagger(len(vocab), len(UPOS_TAGS), "lstm", embed_dim=100, hidden_size=128, dropout=0.5)
+    if args.chars:
+        from minigrad.tagging_chars import CharRNNTagger, CharTagCollate, CharTaggingDataset, CharVocab
+
+        chars = CharVocab.build(train)
+        loaders = [DataLoader(CharTaggingDataset(data, vocab, chars, UPOS_TAGS), batch_size=32, shuffle=shuffle,
+                              collate_fn=CharTagCollate(collate))
+                   for data, shuffle, collate in ((train, True, dropout), (dev, False, None), (test, False, None))]
+        model = CharRNNTagger(len(vocab), len(UPOS_TAGS), len(chars), "lstm", embed_dim=100, hidden_size=128,
+                              dropout=0.5)
+        args.no_torch = True
+    else:
+        loaders = [DataLoader(TaggingDataset(data, vocab, UPOS_TAGS), batch_size=32, shuffle=shuffle,
+                              collate_fn=collate)
+                   for data, shuffle, collate in ((train, True, dropout), (dev, False, TagCollate()),
+                                                  (test, False, TagCollate()))]
+        model = RNNTagger(len(vocab), len(UPOS_TAGS), "lstm", embed_dim=100, hidden_size=128, dropout=0.5)
     optimizer = minigrad.optim.Adam(model.parameters(), lr=1e-3)
     twin = None if args.no_torch else TorchTwin.make(len(vocab), args.seed)
     times = {"minigrad": [], "PyTorch": []}
@@ -125,6 +143,11 @@ def bilstm(args):
             row += [f"{100 * twin.accuracy(loaders[i]):.1f}%" for i in (1, 2)] + [f"{times['PyTorch'][-1]:.1f}"]
             row.append(f"{times['minigrad'][-1] / times['PyTorch'][-1]:.2f}")
         print(f"| {epoch} | " + " | ".join(row) + " |", flush=True)
+    unseen = [w.lower() not in vocab for words, _ in test for w in words]  # predict's order: sentence by sentence
+    y_true, y_pred = predict(model, loaders[2])
+    right = (y_true == y_pred).numpy()
+    print(f"{'with' if args.chars else 'without'} characters: test {100 * right.mean():.1f}%; on the "
+          f"{sum(unseen):,} test words unseen in training {100 * right[unseen].mean():.1f}% (last epoch)")
     if twin is not None:
         print(f"epoch time, best of {args.epochs}: minigrad {min(times['minigrad']):.1f} s, PyTorch "
               f"{min(times['PyTorch']):.1f} s, ratio {min(times['minigrad']) / min(times['PyTorch']):.2f}")

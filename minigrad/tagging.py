@@ -241,6 +241,9 @@ class RNNTagger(nn.Module):
         padding_idx: the ``<pad>`` id.  A sentence's length is its number of
             ids that are not ``<pad>``, so batches are padded on the right (as
             ``TagCollate`` does).
+        extra_features: more features per word that a subclass joins to the
+            word vector before the recurrent layer (``CharRNNTagger``'s
+            spelling); the recurrent layer reads E + extra_features.
 
     Shapes::
 
@@ -256,7 +259,7 @@ class RNNTagger(nn.Module):
     """
 
     def __init__(self, vocab_size, num_tags, cell="lstm", embed_dim=100, hidden_size=128, num_layers=1,
-                 bidirectional=True, dropout=0.5, padding_idx=0):
+                 bidirectional=True, dropout=0.5, padding_idx=0, extra_features=0):
         super().__init__()
         layers = {"lstm": nn.LSTM, "gru": nn.GRU}
         if cell not in layers:
@@ -266,7 +269,7 @@ class RNNTagger(nn.Module):
         nn.init.uniform_(self.embedding.weight, -0.25, 0.25)  # as CNNTagger and TextCNN: Kim's range
         if padding_idx is not None:
             self.embedding.weight.data[padding_idx] = 0.0
-        self.rnn = layers[cell](embed_dim, hidden_size, num_layers=num_layers, batch_first=True,
+        self.rnn = layers[cell](embed_dim + extra_features, hidden_size, num_layers=num_layers, batch_first=True,
                                 bidirectional=bidirectional, dropout=dropout if num_layers > 1 else 0.0)
         self.dropout = nn.Dropout(dropout)
         self.out = nn.Linear((2 if bidirectional else 1) * hidden_size, num_tags)
@@ -279,7 +282,7 @@ class RNNTagger(nn.Module):
         return self.tag_scores(self.embedding(ids), lengths)
 
     def tag_scores(self, vectors, lengths):
-        """Logits (N, L, C) from word vectors (N, L, E) and each sentence's real length (N,)."""
+        """Logits (N, L, C) from word vectors (N, L, E + extra_features) and each sentence's real length (N,)."""
         packed = pack_padded_sequence(self.dropout(vectors), lengths, batch_first=True, enforce_sorted=False)
         output, _ = self.rnn(packed)
         padded, _ = pad_packed_sequence(output, batch_first=True, total_length=vectors.shape[1])  # (N, L, D*H)
