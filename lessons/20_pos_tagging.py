@@ -137,12 +137,19 @@ model = CNNTagger(len(vocab), len(tag_names), embed_dim=48 if lesson.quick else 
                   channels=48 if lesson.quick else 128, window=3, num_layers=2, dropout=0.25)
 train_loader = DataLoader(train_set, batch_size=32, shuffle=True, collate_fn=TagCollate())
 test_loader = DataLoader(test_set, batch_size=128, collate_fn=TagCollate())
-optimizer = optim.Adam(model.parameters(), lr=3e-3)
 epochs = 6 if lesson.quick else 3
-for epoch in range(1, epochs + 1):
-    loss, acc = train_epoch(model, train_loader, optimizer)
-    print(f"  epoch {epoch}: loss per word {loss:.3f}, word accuracy {acc:.1%}")
-_, test_acc = evaluate(model, test_loader)
+
+
+def train_tagger(model, lr):
+    """Adam for ``epochs`` epochs over the training sentences; returns the accuracy on the test words."""
+    optimizer = optim.Adam(model.parameters(), lr=lr)
+    for epoch in range(1, epochs + 1):
+        loss, acc = train_epoch(model, train_loader, optimizer)
+        print(f"  epoch {epoch}: loss per word {loss:.3f}, word accuracy {acc:.1%}")
+    return evaluate(model, test_loader)[1]
+
+
+test_acc = train_tagger(model, lr=3e-3)
 lesson.show("CNN tagger / baseline, test words", f"{test_acc:.1%} / {baseline_acc:.1%}")
 lesson.check(test_acc > baseline_acc, "reading the neighbours beats the most frequent tag")
 
@@ -179,11 +186,7 @@ lesson.step("A BiLSTM tagger", "h[t] = [LSTM->(w_1..w_t) ; LSTM<-(w_t..w_L)];  z
 minigrad.manual_seed(20)
 rnn = RNNTagger(len(vocab), len(tag_names), "lstm", embed_dim=32 if lesson.quick else 100,
                 hidden_size=32 if lesson.quick else 128, dropout=0.0 if lesson.quick else 0.5)
-optimizer = optim.Adam(rnn.parameters(), lr=1e-2 if lesson.quick else 3e-3)
-for epoch in range(1, epochs + 1):
-    loss, acc = train_epoch(rnn, train_loader, optimizer)
-    print(f"  epoch {epoch}: loss per word {loss:.3f}, word accuracy {acc:.1%}")
-_, rnn_acc = evaluate(rnn, test_loader)
+rnn_acc = train_tagger(rnn, lr=1e-2 if lesson.quick else 3e-3)
 lesson.show("BiLSTM / CNN / baseline, test words", f"{rnn_acc:.1%} / {test_acc:.1%} / {baseline_acc:.1%}")
 lesson.check(rnn_acc > baseline_acc, "the BiLSTM tagger beats the most frequent tag too")
 lesson.done()
