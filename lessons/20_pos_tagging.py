@@ -27,7 +27,7 @@ from minigrad import optim, plot
 from minigrad.data import DataLoader
 from minigrad.datasets import UPOS_TAGS, read_conllu
 from minigrad.metrics import classification_report, confusion_matrix, most_confused, precision_recall_f1
-from minigrad.models import CNNTagger
+from minigrad.models import CNNTagger, RNNTagger
 from minigrad.nn import functional as F
 from minigrad.tagging import (
     IGNORE_INDEX,
@@ -137,12 +137,19 @@ model = CNNTagger(len(vocab), len(tag_names), embed_dim=48 if lesson.quick else 
                   channels=48 if lesson.quick else 128, window=3, num_layers=2, dropout=0.25)
 train_loader = DataLoader(train_set, batch_size=32, shuffle=True, collate_fn=TagCollate())
 test_loader = DataLoader(test_set, batch_size=128, collate_fn=TagCollate())
-optimizer = optim.Adam(model.parameters(), lr=3e-3)
 epochs = 6 if lesson.quick else 3
-for epoch in range(1, epochs + 1):
-    loss, acc = train_epoch(model, train_loader, optimizer)
-    print(f"  epoch {epoch}: loss per word {loss:.3f}, word accuracy {acc:.1%}")
-_, test_acc = evaluate(model, test_loader)
+
+
+def train_tagger(model, lr):
+    """Adam for ``epochs`` epochs over the training sentences; returns the accuracy on the test words."""
+    optimizer = optim.Adam(model.parameters(), lr=lr)
+    for epoch in range(1, epochs + 1):
+        loss, acc = train_epoch(model, train_loader, optimizer)
+        print(f"  epoch {epoch}: loss per word {loss:.3f}, word accuracy {acc:.1%}")
+    return evaluate(model, test_loader)[1]
+
+
+test_acc = train_tagger(model, lr=3e-3)
 lesson.show("CNN tagger / baseline, test words", f"{test_acc:.1%} / {baseline_acc:.1%}")
 lesson.check(test_acc > baseline_acc, "reading the neighbours beats the most frequent tag")
 
@@ -165,4 +172,21 @@ confused = most_confused(matrix, tag_names, k=4)
 lesson.show("most confused (true -> predicted, words)", ", ".join(f"{a} -> {b} ({n})" for a, b, n in confused))
 lesson.check(matrix.sum() == len(y_true) == sum(len(t) for _, t in test), "every real test word is counted once")
 lesson.save(plot.plot_confusion_matrix(matrix, tag_names, title="tags: true (rows) vs predicted"), "20_tag_confusion.png")
+
+# %% [markdown]
+# ## Step 6: a tagger that reads the whole sentence
+# ``RNNTagger``: the same embeddings, then a bidirectional LSTM (lesson 17)
+# whose output at word t joins a forward state (w_1 .. w_t) and a backward
+# state (w_t .. w_L), so every tag can depend on any word of the sentence,
+# not only on a window.  The batch is packed by the real lengths: the
+# backward direction starts at each sentence's last word, not at the padding.
+
+# %%
+lesson.step("A BiLSTM tagger", "h[t] = [LSTM->(w_1..w_t) ; LSTM<-(w_t..w_L)];  z[t] = W dropout(h[t]) + b")
+minigrad.manual_seed(20)
+rnn = RNNTagger(len(vocab), len(tag_names), "lstm", embed_dim=32 if lesson.quick else 100,
+                hidden_size=32 if lesson.quick else 128, dropout=0.0 if lesson.quick else 0.5)
+rnn_acc = train_tagger(rnn, lr=1e-2 if lesson.quick else 3e-3)
+lesson.show("BiLSTM / CNN / baseline, test words", f"{rnn_acc:.1%} / {test_acc:.1%} / {baseline_acc:.1%}")
+lesson.check(rnn_acc > baseline_acc, "the BiLSTM tagger beats the most frequent tag too")
 lesson.done()

@@ -198,4 +198,4 @@ class RNNClassifier(nn.Module):
         return self.fc(self.dropout(pooled))
 
 
-from .tagging import CNNTagger  # noqa: E402,F401  (the taggers live in tagging.py)
+from .tagging import CNNTagger, RNNTagger  # noqa: E402,F401  (the taggers live in tagging.py)

@@ -7,7 +7,8 @@ from sentence classification:
   ``<pad>`` (id 0), and their tags with ``IGNORE_INDEX`` (-100, PyTorch's
   ``ignore_index``), so that the padding counts in no loss and no score
   (``TagCollate``);
-- the model: one score vector per word, logits (N, L, C) (``CNNTagger``);
+- the model: one score vector per word, logits (N, L, C) (``RNNTagger``,
+  ``CNNTagger``);
 - the loss: cross-entropy over every real word, ``token_cross_entropy``;
 - the scores: accuracy over words, per-tag F1, the tag confusion matrix
   (``minigrad.metrics`` with ``ignore_index=-100``).
@@ -26,10 +27,12 @@ import random as _py_random
 from collections import Counter, defaultdict
 
 from . import nn
+from . import random as _random
 from .autograd import no_grad
 from .data.dataset import Dataset
 from .nn import functional as F
 from .nn.utils import clip_grad_norm_
+from .nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 from .ops.shape import cat
 from .text.padding import pad_sequences
 from .text.vocab import Vocab
@@ -76,10 +79,24 @@ class TagCollate:
     L is the batch's longest sentence (at least ``min_len``).  Shorter
     sentences get ``pad_index`` after their words and ``ignore_index`` after
     their tags, so ``tags != ignore_index`` is the mask of real words.
+
+    Word dropout (for the training loader only): each occurrence of a word
+    whose id is in ``rare_ids`` becomes ``unk_index`` with probability
+    ``word_dropout``, so that the model learns an ``<unk>`` vector from words
+    like the ones it will meet unseen at test time.  ``rare_ids(vocab)``
+    gives the ids of the words seen once; the draws come from ``generator``
+    (default: the one ``minigrad.manual_seed`` seeds)::
+
+        TagCollate(word_dropout=0.5, rare_ids=rare_ids(vocab), unk_index=vocab.unk_index)
     """
 
-    def __init__(self, pad_index=0, ignore_index=IGNORE_INDEX, min_len=1):
+    def __init__(self, pad_index=0, ignore_index=IGNORE_INDEX, min_len=1, word_dropout=0.0, rare_ids=(),
+                 unk_index=1, generator=None):
+        if not 0.0 <= word_dropout <= 1.0:
+            raise ValueError(f"TagCollate: word_dropout is a probability in [0, 1], got {word_dropout}")
         self.pad_index, self.ignore_index, self.min_len = pad_index, ignore_index, min_len
+        self.word_dropout, self.rare_ids, self.unk_index = word_dropout, frozenset(rare_ids), unk_index
+        self.generator = generator
 
     def __call__(self, batch):
         length = max(self.min_len, max(len(ids) for ids, _ in batch))
@@ -87,9 +104,29 @@ class TagCollate:
             if len(ids) != len(tags):
                 raise ValueError(f"TagCollate: a sentence has {len(ids)} words but {len(tags)} tags; every word "
                                  "needs exactly one tag")
-        ids = pad_sequences([ids for ids, _ in batch], max_len=length, pad_value=self.pad_index)
+        sentences = [ids for ids, _ in batch]
+        if self.word_dropout > 0 and self.rare_ids:
+            sentences = [self._drop_rare(ids) for ids in sentences]
+        ids = pad_sequences(sentences, max_len=length, pad_value=self.pad_index)
         tags = pad_sequences([tags for _, tags in batch], max_len=length, pad_value=self.ignore_index)
         return ids, tags
+
+    def _drop_rare(self, ids):
+        draws = _random.rng(self.generator).random(len(ids))
+        return [self.unk_index if i in self.rare_ids and u < self.word_dropout else i for i, u in zip(ids, draws)]
+
+
+def rare_ids(vocab, counts=None, max_count=1):
+    """The ids of the words counted at most ``max_count`` times (for word dropout).
+
+    ``counts`` (a ``Counter`` of the training words) defaults to the one
+    ``Vocab.build`` keeps; a loaded ``Vocab`` has none, so pass it then.
+    """
+    counts = vocab.counts if counts is None else counts
+    if counts is None:
+        raise ValueError("rare_ids: the vocabulary has no counts (a loaded Vocab keeps none); pass counts=Counter("
+                         "of the training words), or build the vocabulary with build_vocab or Vocab.build")
+    return {vocab.stoi[w] for w, c in counts.items() if c <= max_count and w in vocab.stoi}
 
 
 def token_cross_entropy(logits, tags, ignore_index=IGNORE_INDEX):
@@ -187,6 +224,69 @@ class CNNTagger(nn.Module):
         for conv in self.convs:
             x = F.relu(conv(x))
         return self.out(self.dropout(x.transpose(1, 2)))  # (N, L, C): one score vector per word
+
+
+class RNNTagger(nn.Module):
+    """Embeddings -> a recurrent layer read both ways -> a linear layer per word -> tag logits.
+
+    Args:
+        vocab_size: V.   num_tags: C.
+        cell: 'lstm' or 'gru'.
+        embed_dim: E (word vectors from U[-0.25, 0.25], as ``CNNTagger``'s).
+        hidden_size: H per direction.   num_layers: stacked layers.
+        bidirectional: read the sentence both ways (D = 2), so each word's
+            output knows the words before it and the words after it.
+        dropout: on the embeddings and on the recurrent outputs (and between
+            stacked layers).
+        padding_idx: the ``<pad>`` id.  A sentence's length is its number of
+            ids that are not ``<pad>``, so batches are padded on the right (as
+            ``TagCollate`` does).
+        extra_features: more features per word that a subclass joins to the
+            word vector before the recurrent layer (``CharRNNTagger``'s
+            spelling); the recurrent layer reads E + extra_features.
+
+    Shapes::
+
+        ids (N, L) -> embedding (N, L, E) -> dropout -> packed by length
+        -> LSTM/GRU outputs (N, L, D*H) -> dropout -> Linear per word -> logits (N, L, C)
+
+    The batch is packed by each sentence's real length, so the backward
+    direction starts at the sentence's last word, never at the padding: a
+    sentence gets the same scores alone as padded in a batch.  Scores at
+    padded positions are those of a zero output; the -100 tags leave them
+    out of the loss.  Unlike a window (``CNNTagger``), a recurrence can carry
+    information from any distance.
+    """
+
+    def __init__(self, vocab_size, num_tags, cell="lstm", embed_dim=100, hidden_size=128, num_layers=1,
+                 bidirectional=True, dropout=0.5, padding_idx=0, extra_features=0):
+        super().__init__()
+        layers = {"lstm": nn.LSTM, "gru": nn.GRU}
+        if cell not in layers:
+            raise ValueError(f"RNNTagger: cell must be one of {sorted(layers)}, got {cell!r}")
+        self.cell, self.padding_idx = cell, padding_idx
+        self.embedding = nn.Embedding(vocab_size, embed_dim, padding_idx=padding_idx)
+        nn.init.uniform_(self.embedding.weight, -0.25, 0.25)  # as CNNTagger and TextCNN: Kim's range
+        if padding_idx is not None:
+            self.embedding.weight.data[padding_idx] = 0.0
+        self.rnn = layers[cell](embed_dim + extra_features, hidden_size, num_layers=num_layers, batch_first=True,
+                                bidirectional=bidirectional, dropout=dropout if num_layers > 1 else 0.0)
+        self.dropout = nn.Dropout(dropout)
+        self.out = nn.Linear((2 if bidirectional else 1) * hidden_size, num_tags)
+
+    def forward(self, ids):
+        if ids.ndim != 2:
+            raise ValueError(f"RNNTagger: expected word ids of shape (N, L), got {ids.shape}")
+        real = ids != self.padding_idx if self.padding_idx is not None else ids >= 0
+        lengths = real.long().sum(dim=1).clamp(min=1)  # an all-<pad> row reads one step rather than none
+        return self.tag_scores(self.embedding(ids), lengths)
+
+    def tag_scores(self, vectors, lengths):
+        """Logits (N, L, C) from word vectors (N, L, E + extra_features) and each sentence's real length (N,)."""
+        packed = pack_padded_sequence(self.dropout(vectors), lengths, batch_first=True, enforce_sorted=False)
+        output, _ = self.rnn(packed)
+        padded, _ = pad_packed_sequence(output, batch_first=True, total_length=vectors.shape[1])  # (N, L, D*H)
+        return self.out(self.dropout(padded))  # (N, L, C): one score vector per word
 
 
 # --------------------------------------------------- a corpus needing no files

@@ -103,3 +103,23 @@ def test_rnn_classifier_trains_on_the_device_without_touching_the_host(fake_cuda
     ids = minigrad.tensor([[3, 4, 5, 6], [7, 8, 0, 0], [9, 0, 0, 0]])
     loss = _run(model, ids, minigrad.tensor([0, 1, 1]), fake_cuda)
     assert np.isfinite(loss.item())
+
+
+@pytest.mark.parametrize("cell", ["lstm", "gru"])
+def test_rnn_tagger_trains_on_the_device_without_touching_the_host(fake_cuda, cell):
+    from minigrad.models import RNNTagger
+
+    class PerWord(nn.Module):  # the tagger's (N, L, C) scores as rows of one cross-entropy, as token_cross_entropy does
+        def __init__(self, tagger):
+            super().__init__()
+            self.tagger = tagger
+
+        def forward(self, ids):
+            return self.tagger(ids).reshape(-1, 3)
+
+    minigrad.manual_seed(0)
+    model = PerWord(RNNTagger(40, 3, cell=cell, embed_dim=8, hidden_size=4))
+    ids = minigrad.tensor([[3, 4, 5, 6], [7, 8, 0, 0], [9, 0, 0, 0]])
+    loss = _run(model, ids, minigrad.tensor([[0, 1, 2, 0], [1, 1, -100, -100], [2, -100, -100, -100]]).reshape(-1),
+                fake_cuda)
+    assert np.isfinite(loss.item())

@@ -1,4 +1,6 @@
-"""Tagging every word: padded batches, the per-word loss, the most-frequent-tag baseline, the window CNN tagger."""
+"""Tagging every word: padded batches, word dropout, the per-word loss, the most-frequent-tag baseline, the taggers."""
+from collections import Counter
+
 import numpy as np
 import pytest
 
@@ -6,8 +8,9 @@ import minigrad
 from minigrad import tagging
 from minigrad.data import DataLoader
 from minigrad.metrics import accuracy
-from minigrad.models import CNNTagger
-from minigrad.tagging import IGNORE_INDEX, MostFrequentTag, TagCollate, TaggingDataset, build_vocab, token_cross_entropy
+from minigrad.models import CNNTagger, RNNTagger
+from minigrad.tagging import (IGNORE_INDEX, MostFrequentTag, TagCollate, TaggingDataset, build_vocab, rare_ids,
+                              token_cross_entropy)
 
 from .datasets.conftest import data_file  # noqa: F401  (the fixture finding ../shared/data)
 
@@ -138,3 +141,79 @@ def test_synthetic_corpus_needs_context_and_is_reproducible():
             tags_of.setdefault(w, set()).add(t)
     assert tags_of["run"] == {"NOUN", "VERB"} and tags_of["fast"] == {"ADJ", "ADV"}
     assert MostFrequentTag().fit(corpus).accuracy(corpus) < 0.97  # a word alone does not settle its tag
+
+
+# ------------------------------------------------------------ word dropout
+def test_word_dropout_turns_only_rare_words_into_unk_about_half_the_time():
+    vocab = build_vocab(SENTENCES + [(["the", "dog"], ["DET", "NOUN"])])
+    rare = rare_ids(vocab)
+    assert vocab["barks"] in rare and vocab["the"] not in rare and vocab["dog"] not in rare  # seen 1, 3, 2 times
+    assert rare_ids(vocab, Counter({"the": 1, "dog": 4})) == {vocab["the"]}  # a loaded Vocab's: counts given
+    sentence = (vocab.encode(["the", "barks"]) * 200, [0, 2] * 200)
+    minigrad.manual_seed(0)
+    collate = TagCollate(word_dropout=0.5, rare_ids=rare, unk_index=vocab.unk_index)
+    ids, tags = collate([sentence])
+    words = ids.tolist()[0]
+    assert set(words[0::2]) == {vocab["the"]}  # a frequent word is never dropped
+    assert set(words[1::2]) == {vocab["barks"], vocab.unk_index}
+    assert 0.4 < words[1::2].count(vocab.unk_index) / 200 < 0.6
+    assert tags.tolist()[0] == [0, 2] * 200  # the tags stay
+    minigrad.manual_seed(0)
+    assert collate([sentence])[0].tolist()[0] == words  # manual_seed governs the draws
+    assert TagCollate()([sentence])[0].tolist()[0] == sentence[0]  # off by default
+    with pytest.raises(ValueError, match=r"word_dropout is a probability in \[0, 1\], got 1.5"):
+        TagCollate(word_dropout=1.5)
+
+
+# ---------------------------------------------------------- recurrent tagger
+@pytest.mark.parametrize("cell", ["lstm", "gru"])
+def test_rnn_tagger_gives_one_score_vector_per_word(cell):
+    minigrad.manual_seed(0)
+    model = RNNTagger(20, 5, cell=cell, embed_dim=8, hidden_size=6)
+    assert model(minigrad.tensor([[2, 3, 4, 0], [5, 6, 0, 0]])).shape == (2, 4, 5)
+    assert RNNTagger(20, 5, cell=cell, hidden_size=6, bidirectional=False).out.in_features == 6
+    with pytest.raises(ValueError, match=r"RNNTagger: cell must be one of \['gru', 'lstm'\], got 'rnn'"):
+        RNNTagger(20, 5, cell="rnn")
+    with pytest.raises(ValueError, match=r"expected word ids of shape \(N, L\)"):
+        model(minigrad.tensor([2, 3]))
+
+
+@pytest.mark.parametrize("cell", ["lstm", "gru"])
+def test_rnn_tagger_never_reads_the_padding(cell):
+    # The backward direction starts at each sentence's last word: alone or padded in a batch, the same scores.
+    minigrad.manual_seed(0)
+    model = RNNTagger(20, 5, cell=cell, embed_dim=8, hidden_size=6).eval()
+    batch = model(minigrad.tensor([[2, 3, 4, 0, 0], [5, 6, 7, 8, 9]])).detach().numpy()
+    alone = model(minigrad.tensor([[2, 3, 4]])).detach().numpy()
+    assert np.allclose(batch[0, :3], alone[0], atol=1e-6)
+    # and a word's scores depend on the words after it (the backward direction), unlike a left-to-right reader
+    changed = model(minigrad.tensor([[2, 3, 11]])).detach().numpy()
+    assert not np.allclose(changed[0, 0], alone[0, 0])
+
+
+def test_rnn_tagger_gradcheck_through_the_packing(leaf):
+    # float64, dropout off: the gradient of the per-word loss reaches each real word's vector, none the padding.
+    minigrad.manual_seed(0)
+    model = RNNTagger(10, 3, embed_dim=3, hidden_size=2).double().eval()
+    tags, lengths = minigrad.tensor([[0, 2, 1], [1, -100, -100]]), minigrad.tensor([3, 1])
+    vectors = leaf(2, 3, 3)
+    assert minigrad.gradcheck(lambda x: token_cross_entropy(model.tag_scores(x, lengths), tags), (vectors,))
+    token_cross_entropy(model.tag_scores(vectors, lengths), tags).backward()
+    assert np.all(vectors.grad.numpy()[1, 1:] == 0)
+
+
+@pytest.mark.parametrize("cell", ["lstm", "gru"])
+def test_rnn_tagger_learns_the_synthetic_corpus(cell):
+    minigrad.manual_seed(0)
+    train, test = tagging.synthetic_tagged(n=200, seed=0), tagging.synthetic_tagged(n=100, seed=1)
+    vocab, tag_names = build_vocab(train), sorted({t for _, tags in train for t in tags})
+    loader = DataLoader(TaggingDataset(train, vocab, tag_names), batch_size=16, shuffle=True,
+                        collate_fn=TagCollate())
+    test_loader = DataLoader(TaggingDataset(test, vocab, tag_names), batch_size=50, collate_fn=TagCollate())
+    model = RNNTagger(len(vocab), len(tag_names), cell=cell, embed_dim=16, hidden_size=16, dropout=0.0)
+    optimizer = minigrad.optim.Adam(model.parameters(), lr=0.02)
+    for _ in range(6):
+        tagging.train_epoch(model, loader, optimizer)
+    _, word_accuracy = tagging.evaluate(model, test_loader)
+    # the words alone are not enough (MostFrequentTag); the context settles "run", "walk", "plan" and "fast"
+    assert word_accuracy > 0.99 > MostFrequentTag().fit(train).accuracy(test)

@@ -4,10 +4,12 @@
     python -m minigrad train --dataset sst2 --data ../shared/data/sst --out runs/sst2
     python -m minigrad evaluate --run runs/sst2 --data ../shared/data/sst/stsa.binary.test
     python -m minigrad predict --run runs/sst2 "a gripping , funny film" "dull and predictable"
+    python -m minigrad train --task tag --dataset conllu --data TRAIN.conllu --val DEV.conllu --test TEST.conllu
 
 The pieces: ``data.py`` (formats, datasets, splits, label checks, batches),
 ``models.py`` (the name -> builder table), ``runs.py`` (run folders),
-``commands.py`` (what each command does) and the argument parser below.
+``commands.py`` (what each command does), ``tagging.py`` (the tag task: a
+tag per word) and the argument parser below.
 Bad input ends with one line on stderr and exit status 2; a diverging run
 with exit status 3; Ctrl-C with 130.
 """
@@ -20,7 +22,8 @@ from ..train import TrainingDiverged
 from .commands import cmd_evaluate, cmd_predict, cmd_train
 from .data import DATASETS, FORMATS, load_splits
 from .errors import UsageError
-from .models import MODELS
+from .models import MODELS, TAGGERS
+from .tagging import TAG_FORMATS
 
 __all__ = ["UsageError", "build_parser", "load_splits", "main"]
 
@@ -81,6 +84,9 @@ def _encoding(text):
 FORMAT_HELP = "file formats (--dataset for train, --format for evaluate):\n" + "\n".join(
     f"  {name:<9} {layout}" for name, (_, layout) in FORMATS.items()) + """
   sst2/sst5 read the sst format; given a folder, they use its stsa.*.train/dev/test files.
+            With --phrases, --data is the sst_trees folder: they train on every labelled phrase
+            of train.txt and validate and test on the sentences of dev.txt and test.txt.
+""" + "\n".join(f"  {name:<9} {layout} (--task tag)" for name, (_, layout) in TAG_FORMATS.items()) + """
 
 splits: the files given with --data, --val and --test are used as they are; only a missing
 part is split off the --data file (a tenth each, shuffled with --seed), and the sizes are printed."""
@@ -93,7 +99,11 @@ def build_parser():
     train = commands.add_parser("train", help="train a model and save a run folder", formatter_class=_Help,
                                 epilog=FORMAT_HELP)
     add = train.add_argument
-    add("--dataset", choices=list(DATASETS), default="synthetic", help="the built-in corpus, or a file format")
+    add("--task", choices=("classify", "tag"), default="classify",
+        help="classify: a label per sentence; tag: a tag per word (--dataset conllu; --model " + ", ".join(
+            f"{name}: {m['help']}" for name, m in TAGGERS.items()) + ")")
+    add("--dataset", choices=list(DATASETS) + list(TAG_FORMATS), default="synthetic",
+        help="the built-in corpus, or a file format")
     add("--data", help="the training file (or the folder, for mr and sst2/sst5)")
     add("--val", help="a validation file, to pick the best epoch (default: a tenth of --data)")
     add("--test", help="a test file, scored once at the end (default: a tenth of --data)")
@@ -122,6 +132,10 @@ def build_parser():
     add("--patience", type=int, default=3, help="early stopping after this many epochs without a better "
                                                 "validation loss; 0 turns it off")
     add("--clip", type=_positive(float), help="clip the gradient norm to this value")
+    add("--phrases", action="store_true",
+        help="sst2/sst5: train on every labelled phrase of the SST trees (--data: the sst_trees folder)")
+    add("--word-dropout", type=_dropout, default=0.0,
+        help="tag: each training word seen once becomes <unk> with this probability, to learn <unk> (e.g. 0.5)")
     add("--synthetic-size", type=_positive(int), default=2000, help="sentences of the synthetic corpus")
     add("--out", help="the run folder to create (default: runs/<date-time>-<n>)")
     add("--overwrite", action="store_true", help="replace the run folder --out if it exists")
@@ -133,10 +147,12 @@ def build_parser():
     evaluate.add_argument("--run", required=True, help="a folder written by `train`")
     evaluate.add_argument("--data", required=True, help="a labelled file; its labels are matched to the run's "
                                                          "classes by name")
-    evaluate.add_argument("--format", choices=[f for f in FORMATS], help="default: that of the training data")
+    evaluate.add_argument("--format", choices=list(FORMATS) + list(TAG_FORMATS),
+                          help="default: that of the training data")
     evaluate.set_defaults(handler=cmd_evaluate)
 
-    predict = commands.add_parser("predict", help="classify sentences given as arguments or on stdin")
+    predict = commands.add_parser("predict", help="classify sentences given as arguments or on stdin (a tagging "
+                                                  "run prints each word as word/TAG)")
     predict.add_argument("--run", required=True, help="a folder written by `train`")
     predict.add_argument("--explain", action="store_true",
                          help="show how much each word pushed towards the predicted class (integrated gradients)")

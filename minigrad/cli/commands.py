@@ -15,12 +15,13 @@ from .data import encode, load_splits, make_loader, match_labels, read_file
 from .errors import UsageError
 from .models import build_model, min_length
 from .runs import RunFolder, load_run, read_config
+from .tagging import TAG_FORMATS, evaluate_tags, flat_tags, predict_tags, tag_loaders, tag_splits, write_tag_run
 
 # What a run's config.json records of the options: enough to rebuild the data, the model and the loop.
 RUN_OPTIONS = ("dataset", "data", "val", "test", "text_first", "text_column", "label_column", "encoding",
                "max_classes", "synthetic_size", "model", "epochs", "batch_size", "lr", "embed_dim", "filters",
                "kernel_sizes", "hidden", "hidden_size", "bidirectional", "pooling", "dropout", "max_vocab", "min_freq", "max_len", "seed", "patience", "clip",
-               "class_weight")
+               "class_weight", "task", "word_dropout", "phrases")
 
 
 # -------------------------------------------------------------------- train
@@ -34,7 +35,8 @@ def cmd_train(args):
     if resume is not None:
         args = _resumed_args(resume)
     minigrad.manual_seed(args.seed)
-    parts, names, ceiling, sources = load_splits(args)
+    tagging = _task(args) == "tag"
+    parts, names, ceiling, sources = (tag_splits if tagging else load_splits)(args)
     train, val, test = parts["train"], parts["val"], parts["test"]
     if min(len(train[0]), len(val[0]), len(test[0])) == 0:
         raise UsageError(f"too few examples ({sources}) to train, pick the best epoch and test; use a larger file, "
@@ -49,18 +51,14 @@ def cmd_train(args):
                   "hidden_size": args.hidden_size, "bidirectional": args.bidirectional, "pooling": args.pooling,
                   "dropout": args.dropout, "max_len": args.max_len, "status": "complete",
                   "options": _options(args)}
-        loaders = []
-        for i, (texts, labels) in enumerate((train, val, test)):
-            ids, cut = encode(vocab, texts, args.max_len)
-            if cut:
-                print(f"warning: {cut} of {len(texts):,} {('train', 'val', 'test')[i]} sentences are longer than "
-                      f"--max-len {args.max_len} tokens and were cut", file=sys.stderr)
-            loaders.append(make_loader(config, vocab, ids, labels, args.batch_size, shuffle=i == 0))
+        if tagging:  # words lower-cased, sentences never cut: a tag per word
+            config.update(task="tag", lowercase=True, word_dropout=args.word_dropout, max_len=None)
+        loaders = (tag_loaders if tagging else _sentence_loaders)(config, vocab, parts, args)
         model = build_model(config)
         optimizer = Adam(model.parameters(), lr=args.lr)
         # Monitor the validation loss: accuracy often reaches its ceiling early and then cannot rank epochs.
         scheduler = ReduceLROnPlateau(optimizer, mode="min", factor=0.5, patience=1)
-        loss_fn = _loss(args.class_weight, train[1], len(names))
+        loss_fn = _loss(args.class_weight, flat_tags(train[1]) if tagging else train[1], len(names))
         print(f"{args.model} on {args.dataset}: {sources}; {len(vocab):,} words, "
               f"{sum(p.numel() for p in model.parameters()):,} parameters")
         checkpoints = os.path.join(run.tmp, "checkpoints")
@@ -82,7 +80,8 @@ def cmd_train(args):
         seconds = time.perf_counter() - started
         if config["status"] == "complete":
             shutil.rmtree(checkpoints, ignore_errors=True)  # a finished run needs no resuming
-        summary = _write_run(run.tmp, model, vocab, config, history, loaders[2], test[1], ceiling)
+        summary = (write_tag_run(run.tmp, model, vocab, config, history, loaders[2]) if tagging
+                   else _write_run(run.tmp, model, vocab, config, history, loaders[2], test[1], ceiling))
         run.publish()
     except BaseException:
         run.discard()
@@ -95,6 +94,33 @@ def cmd_train(args):
         return 130
     print(f"saved the run to {run.path}")
     return 0
+
+
+def _sentence_loaders(config, vocab, parts, args):
+    """Train, val and test loaders of (padded ids or bags of words, labels); sentences cut to --max-len."""
+    loaders = []
+    for i, part in enumerate(("train", "val", "test")):
+        texts, labels = parts[part]
+        ids, cut = encode(vocab, texts, args.max_len)
+        if cut:
+            print(f"warning: {cut} of {len(texts):,} {part} sentences are longer than --max-len {args.max_len} "
+                  "tokens and were cut", file=sys.stderr)
+        loaders.append(make_loader(config, vocab, ids, labels, args.batch_size, shuffle=i == 0))
+    return loaders
+
+
+def _task(args):
+    """'tag' or 'classify', checking that the dataset holds what the task needs."""
+    task = getattr(args, "task", None) or "classify"
+    if task == "classify" and args.dataset in TAG_FORMATS:
+        raise UsageError(f"--dataset {args.dataset} holds a tag per word, not a label per sentence: add --task tag")
+    if task == "tag":
+        from .models import TAGGERS
+
+        if args.model not in TAGGERS:
+            raise UsageError(f"--task tag: --model must be one of {list(TAGGERS)} (a score per word), "
+                             f"not {args.model}")
+    return task
 
 
 def _options(args):
@@ -207,8 +233,11 @@ def cmd_evaluate(args):
     from .data import DATASETS
 
     model, vocab, config = load_run(args.run)
+    if config.get("task") == "tag":
+        return evaluate_tags(args, model, vocab, config)
     names = config["label_names"]
-    kind = args.format or DATASETS.get(config["dataset"]) or "tsv"
+    trees = config.get("options", {}).get("phrases")  # a run trained on SST phrases is scored on tree files
+    kind = args.format or ("sst_trees" if trees else DATASETS.get(config["dataset"])) or "tsv"
     data = read_file(kind, args.data, _run_args(args, config))
     labels = match_labels(data, names, args.data)
     ids, cut = encode(vocab, data.texts, config.get("max_len") or 10**9)
@@ -242,6 +271,10 @@ def cmd_predict(args):
         if not sentence.strip():
             raise UsageError(f"sentence {i} is empty; give some text to classify")
     model, vocab, config = load_run(args.run)
+    if config.get("task") == "tag":
+        if args.explain:
+            raise UsageError(f"--explain explains one label per sentence; {args.run} tags every word")
+        return predict_tags(sentences, model, vocab, config)
     if args.explain:
         from minigrad.explain import explain_sentences
 

@@ -10,8 +10,8 @@ import sys
 
 import numpy
 
-from ..datasets import (DatasetError, check_encoding, read_csv, read_labelled, read_mr, read_sst, read_tsv_labeled,
-                        synthetic_sentiment)
+from ..datasets import (DatasetError, check_encoding, read_csv, read_labelled, read_mr, read_sst, read_sst_trees,
+                        read_tsv_labeled, synthetic_sentiment)
 from ..datasets.readers import SST_FINE
 from .errors import UsageError
 from .models import MODELS, min_length
@@ -33,6 +33,12 @@ def _read_sst(path, args, names):
     return read_sst(path, fine_grained=fine if fine is not None else len(names or ()) == 5 or None, **_encoding(args))
 
 
+def _read_sst_trees(path, args, names):
+    # --phrases: every distinct labelled phrase (training data); otherwise each tree's sentence and root label.
+    return read_sst_trees(path, phrases=bool(getattr(args, "phrases", False)), fine_grained=args.dataset != "sst2",
+                          lowercase=True, **_encoding(args))
+
+
 def _read_labelled(path, args, names):
     return read_labelled(path, label_names=names, **_encoding(args))
 
@@ -48,6 +54,8 @@ FORMATS = {  # name -> (reader(path, args, label_names), the layout, for --help 
     "labelled": (_read_labelled, '"label sentence" per line: the first word is the label; any labels'),
     "sst": (_read_sst, '"label sentence" per line with labels 0-1 (sst2) or 0-4 (sst5), as in stsa.binary.*'),
     "mr": (_read_mr, "a folder holding rt-polarity.pos and rt-polarity.neg (cp1252)"),
+    "sst_trees": (_read_sst_trees, "the Stanford Sentiment Treebank's bracketed trees, one per line, as in\n"
+                                   "            sst_trees/train.txt (sst2/sst5 with --phrases; --format for evaluate)"),
 }
 DATASETS = {"synthetic": None, "mr": "mr", "sst2": "sst", "sst5": "sst", "tsv": "tsv", "csv": "csv",
             "labelled": "labelled"}  # --dataset -> the format of its files
@@ -151,7 +159,9 @@ def load_splits(args):
         raise UsageError(f"--dataset {args.dataset} needs --data PATH (a file, or for mr and sst a folder)")
     kind = DATASETS[args.dataset]
     val, test = getattr(args, "val", None), getattr(args, "test", None)
-    if kind == "sst" and os.path.isdir(args.data):
+    if getattr(args, "phrases", False):
+        kind, args = "sst_trees", _phrase_files(args)
+    elif kind == "sst" and os.path.isdir(args.data):
         stem = "stsa.binary" if args.dataset == "sst2" else "stsa.fine"
         train, val, test = (os.path.join(args.data, f"{stem}.{s}") for s in ("train", "dev", "test"))
         args = _with(args, data=train, val=val, test=test)
@@ -161,7 +171,7 @@ def load_splits(args):
     for part in ("val", "test"):
         path = getattr(args, part, None)
         if path is not None:
-            other = read_file(kind, path, args)
+            other = read_file(kind, path, _with(args, phrases=False))  # scored on whole sentences
             parts[part] = (other.texts, match_labels(other, names, path))
             sources[part] = path
     missing = [part for part in ("test", "val") if part not in parts]
@@ -172,6 +182,25 @@ def load_splits(args):
     parts["train"] = _subset(data.texts, data.labels, pieces[-1])
     sources["train"] = args.data if not missing else f"the rest of {args.data}"
     return parts, names, None, _describe(parts, sources)
+
+
+def _phrase_files(args):
+    """--phrases: the sst_trees folder's train.txt, dev.txt and test.txt (or a training file with --val and --test)."""
+    if args.dataset not in ("sst2", "sst5"):
+        raise UsageError(f"--phrases trains on the phrases of the SST trees: use --dataset sst2 or sst5, "
+                         f"not {args.dataset}")
+    if os.path.isdir(args.data):
+        files = {part: os.path.join(args.data, f"{name}.txt") for part, name in (("data", "train"), ("val", "dev"),
+                                                                                  ("test", "test"))}
+        missing = [path for path in files.values() if not os.path.exists(path)]
+        if missing:
+            raise UsageError(f"--phrases: {args.data} lacks {', '.join(os.path.basename(m) for m in missing)}; pass "
+                             "the sst_trees folder (train.txt, dev.txt, test.txt)")
+        return _with(args, data=files["data"], val=args.val or files["val"], test=args.test or files["test"])
+    if getattr(args, "val", None) is None or getattr(args, "test", None) is None:
+        raise UsageError("--phrases with a training file needs --val and --test tree files: a tenth split off the "
+                         "phrases would hold parts of the training sentences")
+    return args
 
 
 def _synthetic(args):

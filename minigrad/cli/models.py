@@ -40,7 +40,35 @@ MODELS = {
 }
 
 
+
+
+def _rnn_tagger(config):
+    from ..models import RNNTagger
+
+    return RNNTagger(config["vocab_size"], config["num_classes"], config["model"], config["embed_dim"],
+                     config["hidden_size"], bidirectional=True, dropout=config["dropout"])
+
+
+def _cnn_tagger(config):
+    from ..models import CNNTagger
+
+    return CNNTagger(config["vocab_size"], config["num_classes"], config["embed_dim"], config["num_filters"],
+                     dropout=config["dropout"])
+
+
+# --task tag: name -> builder of a tagger (scores (N, L, C)); the run trains it through cli.tagging.WordRows.
+TAGGERS = {
+    "lstm": {"build": _rnn_tagger, "help": "a BiLSTM tagger (--embed-dim, --hidden-size)"},
+    "gru": {"build": _rnn_tagger, "help": "a BiGRU tagger (--embed-dim, --hidden-size)"},
+    "cnn": {"build": _cnn_tagger, "help": "a window CNN tagger: two convolutions over 3 words (--filters)"},
+}
+
+
 def build_model(config):
+    if config.get("task") == "tag":
+        from .tagging import WordRows
+
+        return WordRows(TAGGERS[config["model"]]["build"](config))
     return MODELS[config["model"]]["build"](config)
 
 
