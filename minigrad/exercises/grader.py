@@ -69,10 +69,12 @@ def grade_exercise(folder, exercise, course=None):
     rows = {}
     for i, (start, stop) in zip(order, slices):
         rows[i] = _judge(exercise.checks[i], plans[i], outcome.results[start:stop], stop - start, outcome)
-    backward_ok = all(rows[i]["passed"] for i, c in enumerate(exercise.checks) if c.key.startswith("backward"))
     for i, check in enumerate(exercise.checks):
-        if check.timed and not backward_ok:  # a fast wrong backward earns nothing
-            rows[i] = dict(_row(check, False, "not counted: the backward must be right first."), skipped=True)
+        timed_work_right = all(rows[j]["passed"] for j, c in enumerate(exercise.checks)
+                               if not c.timed and c.key.startswith(check.right_first))
+        if check.timed and not timed_work_right:  # a fast wrong answer earns nothing
+            rows[i] = dict(_row(check, False, f"not counted: the {check.right_first} checks must pass first."),
+                           skipped=True)
     result["checks"] = [rows[i] for i in range(len(exercise.checks))]
     for row, check in zip(result["checks"], exercise.checks):
         row["max_points"] = points[check.key]

@@ -149,6 +149,13 @@ def test_gradients_by_finite_differences_lose_the_timed_check_only(tmp_path):
     assert marks["points"] == 8
 
 
+def test_fast_but_wrong_gradients_earn_nothing_for_speed(tmp_path):
+    marks = hand_in(tmp_path, "fast_zero_gradients.py", name="backprop_two_layer")
+    assert marks["points"] == 0
+    fast = next(c for c in marks["checks"] if c["key"] == "fast")
+    assert not fast["passed"] and "must pass first" in fast["message"]
+
+
 def test_a_shrunk_manifest_changes_no_maximum(tmp_path):
     folder = solved(tmp_path, ["linear"])
     shutil.copy(HOSTILE / "shrink_manifest.json", folder / "assignment.json")

@@ -140,7 +140,7 @@ def _gradient_check(index, points):
 
 
 @check("fast", 2, f"gradients are derived, not estimated: on a large network they take at most {TIMES_FORWARD} "
-       f"times the loss's CPU time (or {FLOOR:g} s)", timed=True)
+       f"times the loss's CPU time (or {FLOOR:g} s)", timed=True, right_first="grad_")
 def _fast(rng, scale):
     n, d, h, c = 2000, 300, 200, 10  # 62,010 weights: finite differences would evaluate the loss 124,020 times
     args = [rng.standard_normal((n, d)), rng.integers(0, c, n), rng.standard_normal((h, d)) * 0.1,

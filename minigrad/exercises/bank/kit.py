@@ -39,12 +39,13 @@ class Check:
     points: int
     description: str
     build: object  # build(rng, scale) -> Plan
-    timed: bool = False  # runs after the others, and counts only when the backward is right
+    timed: bool = False  # runs after the others, and counts only when what it times is right:
+    right_first: str = "backward"  # ... every check whose key starts with this passed (a fast wrong answer earns nothing)
 
 
-def check(key, points, description, timed=False):
+def check(key, points, description, timed=False, right_first="backward"):
     """Decorator: ``@check("forward", 2, "forward matches the definition")`` over ``build(rng, scale)``."""
-    return lambda build: Check(key, points, description, build, timed)
+    return lambda build: Check(key, points, description, build, timed, right_first)
 
 
 def generator(seed):
