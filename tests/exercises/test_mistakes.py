@@ -2,7 +2,7 @@
 
 Each folder holds at most one mistake per exercise, so that one grading of
 a folder tests several mistakes at once.  The timed check ("fast") counts
-only when the backward is right, so a broken backward also loses it.
+only when what it times is right, so a broken backward (or gradient) also loses it.
 """
 import re
 
@@ -135,7 +135,7 @@ LECTURE = [
                                   "return p * (grad_output - inner), None")], BACKWARD | {"stable"},
          ["dividing z by T", "missing"], []),
         ("backprop_two_layer", [("grad_z1 = (grad_z2 @ W2) * (1 - h * h)", "grad_z1 = grad_z2 @ W2")],
-         {"grad_W1", "grad_b1"}, ["tanh's derivative is missing"], []),
+         {"grad_W1", "grad_b1", "fast"}, ["tanh's derivative is missing"], []),
     ],
     [
         ("logistic_regression", [("w = w - lr * gradient(w, X, y)", "w = w + lr * gradient(w, X, y)")], {"descent"},
@@ -146,7 +146,7 @@ LECTURE = [
          ["exactly 0"], []),
         ("softmax_temperature", [("e = np.exp(s - s.max(axis=-1, keepdims=True))", "e = np.exp(s - s.max())")],
          {"stable"}, ["each row's own maximum"], []),
-        ("backprop_two_layer", [("grad_z2 = p / n", "grad_z2 = p")], {"grad_W1", "grad_b1", "grad_W2", "grad_b2"},
+        ("backprop_two_layer", [("grad_z2 = p / n", "grad_z2 = p")], {"grad_W1", "grad_b1", "grad_W2", "grad_b2", "fast"},
          ["a mean divides by its count"], ["tanh"]),
     ],
     [
@@ -159,7 +159,7 @@ LECTURE = [
          {"update", "separates"}, ["sign"], []),
         ("softmax_temperature", [("(grad_output - inner)", "(inner - grad_output)")], BACKWARD | {"stable"},
          ["sign"], []),
-        ("backprop_two_layer", [("grad_W1 = grad_z1.T @ x", "grad_W1 = x.T @ grad_z1")], {"grad_W1"},
+        ("backprop_two_layer", [("grad_W1 = grad_z1.T @ x", "grad_W1 = x.T @ grad_z1")], {"grad_W1", "fast"},
          ["transposed"], []),
     ],
     [
@@ -174,7 +174,7 @@ LECTURE = [
                                   "return (p * (grad_output - inner) / ctx.T).astype(np.float64), None")],
          {"backward_float32", "fast"}, ["dtype"], []),
         ("backprop_two_layer", [("p[np.arange(n), y] -= 1", "p[np.arange(n), y] -= 1\n    p = -p")],
-         {"grad_W1", "grad_b1", "grad_W2", "grad_b2"}, ["sign"], []),
+         {"grad_W1", "grad_b1", "grad_W2", "grad_b2", "fast"}, ["sign"], []),
     ],
 ]
 MISTAKES = [group + lecture for group, lecture in zip(MISTAKES, LECTURE, strict=True)]
