@@ -301,6 +301,9 @@ def to_numpy(array):
         return array
     kind = _adopt(array)
     if kind is not None and kind != "cpu":
+        from . import device_checks  # imported here: it imports this module
+
+        device_checks.settle()  # the host waits for the GPU anyway: hear the checks queued on it first
         return _modules[kind].asnumpy(array)
     return numpy.asarray(array)
 

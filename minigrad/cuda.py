@@ -8,7 +8,7 @@ not merely when ``import cupy`` succeeds: CuPy installed on a machine without
 an NVIDIA driver is reported as unusable, with the reason, and minigrad keeps
 working on the CPU.  The check runs once, the first time it is needed.
 """
-from . import backend
+from . import backend, device_checks
 
 
 def is_available():
@@ -37,6 +37,7 @@ def synchronize():
     after calling this, or the clock stops early.
     """
     if is_available():
+        device_checks.settle()  # a wait for the GPU: report the value checks queued on it (device_checks.py)
         xp = backend.array_module_for("cuda")
         runtime = getattr(getattr(xp, "cuda", None), "runtime", None)
         if runtime is not None:

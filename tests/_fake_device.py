@@ -14,8 +14,13 @@ NumPy arrays but behave, at the boundary, the way CuPy's do - only stricter:
   ``integers``);
 - ``asarray``/``array`` accept host data (that is the explicit upload, as in
   CuPy), and ``asnumpy`` is the explicit download; every download is counted
-  in ``fakecupy.downloads``;
+  in ``fakecupy.downloads``, and every point where CuPy would make the host
+  wait for the GPU (a download, ``bool()``/``int()``/``float()`` of a device
+  array, indexing with a boolean mask, ``nonzero``) in ``fakecupy.waits``;
 - its ufuncs have ``at`` (``fakecupy.add.at``, as ``cupy.add.at``), and
+  an out-of-range integer index wraps around, as CuPy's documented default
+  (NumPy raises), in indexing, ``take_along_axis``/``put_along_axis`` and
+  ``at``;
   ``fakecupyx`` plays the one piece of ``cupyx`` that minigrad imports,
   ``cupyx.scipy.special.erf``.
 
@@ -30,6 +35,8 @@ from minigrad import backend
 
 # CuPy has no such functions (or they live in cupyx); asking for them is a bug in the engine.
 _MISSING = {"errstate", "frompyfunc", "seterr", "vectorize", "asmatrix", "save", "load", "savez"}
+# Functions whose result's size depends on the values, so that CuPy reads them on the host first.
+_DATA_SIZED = {"nonzero", "flatnonzero", "argwhere", "unique", "compress", "extract"}
 # Methods that would bring values to the host behind the caller's back.
 _HOST_METHODS = {"tolist", "item", "tobytes", "tofile", "dump", "dumps"}
 
@@ -95,15 +102,19 @@ class ndarray:
     # ----------------------------------------------- scalars and iteration
     # CuPy allows these on one-element arrays (they wait for the GPU); so do we.
     def __bool__(self):
+        fakecupy.waits += 1
         return bool(self._a)
 
     def __int__(self):
+        fakecupy.waits += 1
         return int(self._a)
 
     def __float__(self):
+        fakecupy.waits += 1
         return float(self._a)
 
     def __index__(self):
+        fakecupy.waits += 1
         return self._a.__index__()
 
     def __len__(self):
@@ -116,10 +127,13 @@ class ndarray:
 
     # -------------------------------------------------------------- indexing
     def __getitem__(self, key):
-        return _wrap(self._a[_unwrap(key, "indexing")])
+        key = _cupy_wraps(self._a.shape, _unwrap(key, "indexing"))
+        if any(getattr(k, "dtype", None) == bool for k in (key if isinstance(key, tuple) else (key,))):
+            fakecupy.waits += 1  # the result's size depends on the mask's values: CuPy counts them on the host
+        return _wrap(self._a[key])
 
     def __setitem__(self, key, value):
-        self._a[_unwrap(key, "indexing")] = _unwrap(value, "assignment")
+        self._a[_cupy_wraps(self._a.shape, _unwrap(key, "indexing"))] = _unwrap(value, "assignment")
 
 
 def _binary(name):
@@ -186,6 +200,16 @@ def _wrap(value):
     return value
 
 
+def _cupy_wraps(shape, key):
+    """CuPy wraps an out-of-range integer-array index around (``index % size``) where NumPy raises."""
+    keys = key if isinstance(key, tuple) else (key,)
+    if any(k is Ellipsis or k is None for k in keys):
+        return key
+    keys = tuple(k % shape[dim] if isinstance(k, numpy.ndarray) and k.dtype.kind in "iu" and dim < len(shape)
+                 and shape[dim] else k for dim, k in enumerate(keys))
+    return keys if isinstance(key, tuple) else keys[0]
+
+
 def _wrapped(function, name):
     def call(*args, **kwargs):
         args = _unwrap(args, name)
@@ -210,7 +234,7 @@ class _Ufunc:
         if not isinstance(target, ndarray):
             raise TypeError(f"fakecupy.{self._ufunc.__name__}.at: the target must be a device array")
         args = () if values is None else (_unwrap(values, "at"),)
-        self._ufunc.at(target._a, _unwrap(index, "at"), *args)
+        self._ufunc.at(target._a, _cupy_wraps(target._a.shape, _unwrap(index, "at")), *args)
 
 
 class _Generator:
@@ -245,12 +269,15 @@ class FakeCuPy(types.ModuleType):
     def __init__(self):
         super().__init__("fakecupy")
         self.downloads = 0
+        self.waits = 0
         self.fused_calls = 0
         self.random = types.SimpleNamespace(default_rng=_Generator)
         self.linalg = types.SimpleNamespace(norm=_wrapped(numpy.linalg.norm, "linalg.norm"))
         self.ogrid = _Ogrid()
 
     def __getattr__(self, name):
+        if name in _DATA_SIZED:
+            self.waits += 1  # the result's size depends on the values: a wait for the GPU
         if name in _MISSING or name.startswith("__"):
             raise AttributeError(f"module 'fakecupy' has no attribute {name!r} (neither has CuPy)")
         value = getattr(numpy, name)
@@ -275,7 +302,14 @@ class FakeCuPy(types.ModuleType):
     def asnumpy(self, value):
         """Download: the one way values come back to the host."""
         self.downloads += 1
+        self.waits += 1
         return value._a.copy() if isinstance(value, ndarray) else numpy.asarray(value)
+
+    def take_along_axis(self, a, indices, axis):
+        return ndarray(numpy.take_along_axis(a._a, indices._a % a._a.shape[axis], axis=axis))
+
+    def put_along_axis(self, a, indices, values, axis):
+        numpy.put_along_axis(a._a, indices._a % a._a.shape[axis], _unwrap(values, "put_along_axis"), axis=axis)
 
     def fuse(self, function):
         """CuPy's ``cupy.fuse``: one kernel for the whole function.  Here it runs as written, on device arrays,

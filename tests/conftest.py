@@ -48,7 +48,7 @@ def device(request):
 @pytest.fixture
 def fake_cuda(monkeypatch):
     """Register the NumPy-backed stand-in (tests/_fake_device.py) as the 'cuda' device for one test."""
-    from minigrad import backend
+    from minigrad import backend, device_checks
     from ._fake_device import fakecupy, fakecupyx
 
     monkeypatch.setitem(backend._modules, "cuda", fakecupy)
@@ -57,5 +57,6 @@ def fake_cuda(monkeypatch):
     for name, module in (("cupyx", fakecupyx), ("cupyx.scipy", fakecupyx.scipy),
                          ("cupyx.scipy.special", fakecupyx.scipy.special)):
         monkeypatch.setitem(sys.modules, name, module)
-    fakecupy.downloads = 0
+    fakecupy.downloads = fakecupy.waits = 0
+    monkeypatch.setattr(device_checks, "_pending", [])  # no verdict queued by one test reaches the next
     return fakecupy

@@ -6,7 +6,7 @@
 Prefer the second: it works from the logits, through the stable sigmoid and
 softplus of ops/activation.py, so it never takes the log of 0.
 """
-from .. import backend, dtypes
+from .. import backend, device_checks, dtypes
 from ..autograd import Function
 from ..errors import ShapeError
 from ..ops.activation import stable_sigmoid, stable_softplus
@@ -89,11 +89,10 @@ def binary_cross_entropy(input, target, weight=None, *, reduction="mean"):
     check_float(op, "input", input)
     _check_same_shape(op, input, target)
     x = input._data
-    if x.size and not bool(((x >= 0) & (x <= 1)).all()):
-        raise ValueError(
-            f"{op}: every input must be a probability between 0 and 1 (found {float(x.min()):.4g} to "
-            f"{float(x.max()):.4g}). Apply sigmoid first, or use binary_cross_entropy_with_logits on the logits."
-        )
+    device_checks.check(x, ~((x >= 0) & (x <= 1)), lambda value: ValueError(  # NaN fails too
+        f"{op}: every input must be a probability between 0 and 1, found {value:.4g}. "
+        "Apply sigmoid first, or use binary_cross_entropy_with_logits on the logits."
+    ))  # at once on the CPU; on a GPU at the next host read (device_checks.py says why)
     weight = _broadcast_weight(op, "weight", weight, input.shape, input.dtype)
     target = target if target.dtype == input.dtype else target.to(input.dtype)
     return reduce(BinaryCrossEntropyFunction.apply(input, target, weight), reduction)

@@ -14,7 +14,7 @@ derivation is in ``CrossEntropyFunction``'s docstring).
 """
 from typing import NamedTuple
 
-from .. import backend, dtypes
+from .. import backend, device_checks, dtypes
 from ..autograd import Function
 from ..errors import ShapeError
 from ..ops import activation
@@ -71,13 +71,11 @@ def _check_class_target(op, input, target, ignore_index):
             f"without the class dimension {dim}), got {target.shape}{hint}."
         )
     t = target._data
-    bad = t[(t != ignore_index) & ((t < 0) | (t >= num_classes))]
-    if bad.size:
-        raise IndexError(
-            f"{op}: target value {int(bad.reshape(-1)[0])} is out of range for C={num_classes} classes (valid: 0 to "
-            f"{num_classes - 1}, or ignore_index={ignore_index} to skip an entry). Was num_classes set too small, "
-            "or are the labels numbered from 1?"
-        )
+    device_checks.check(t, (t != ignore_index) & ((t < 0) | (t >= num_classes)), lambda value: IndexError(
+        f"{op}: target value {value} is out of range for C={num_classes} classes (valid: 0 to "
+        f"{num_classes - 1}, or ignore_index={ignore_index} to skip an entry). Was num_classes set too small, "
+        "or are the labels numbered from 1?"
+    ))  # at once on the CPU; on a GPU at the next host read, so that a step never waits for the GPU
     return dim
 
 

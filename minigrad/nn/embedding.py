@@ -5,7 +5,7 @@ weight (num_embeddings, embedding_dim) is the vector of word ``i``.  Looking
 words up is indexing, ``weight[indices]``; it is the same as multiplying a
 one-hot matrix by the weight, without building the one-hot matrix.
 """
-from .. import backend, dtypes
+from .. import backend, device_checks, dtypes
 from ..autograd import Function
 from ..tensor import Tensor
 from . import init
@@ -71,13 +71,10 @@ def embedding(input, weight, padding_idx=None):
     num = weight.shape[0]
     padding_idx = _normalise_padding_idx(padding_idx, num)
     ids = input._data
-    if ids.size:
-        bad = ids[(ids < 0) | (ids >= num)]
-        if bad.size:
-            raise IndexError(
-                f"embedding: index {int(bad.reshape(-1)[0])} is out of range for a vocabulary of {num} rows "
-                f"(valid: 0 to {num - 1}). Was the vocabulary built on other data, or num_embeddings set too small?"
-            )
+    device_checks.check(ids, (ids < 0) | (ids >= num), lambda value: IndexError(
+        f"embedding: index {value} is out of range for a vocabulary of {num} rows "
+        f"(valid: 0 to {num - 1}). Was the vocabulary built on other data, or num_embeddings set too small?"
+    ))  # at once on the CPU; on a GPU at the next host read (device_checks.py says why)
     return EmbeddingFunction.apply(input, weight, padding_idx)
 
 
