@@ -224,7 +224,12 @@ def get_array_module(*arrays):
 
 def is_array(value):
     """True for an ndarray of any supported array library."""
-    return type(value) in _array_types or isinstance(value, numpy.ndarray) or _adopt(value) is not None
+    kind = type(value)
+    if kind in _array_types:
+        return True
+    if kind in (float, int, bool):  # the numbers passed beside arrays (fused's lr, beta1, ...): no lookup
+        return False
+    return isinstance(value, numpy.ndarray) or _adopt(value) is not None
 
 
 def device_of(array):

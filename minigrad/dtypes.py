@@ -57,10 +57,15 @@ def to_numpy_dtype(value):
 
 def from_numpy_dtype(np_dtype):
     """The minigrad dtype that stands for a NumPy dtype."""
-    found = _BY_NAME.get(backend.cpu.dtype(np_dtype).name)
+    found = _BY_NUMPY.get(np_dtype)  # every Tensor.dtype comes here: a dict lookup, not a dtype's name
     if found is None:
-        return dtype(backend.cpu.dtype(np_dtype).name)
+        name = backend.cpu.dtype(np_dtype).name
+        found = _BY_NAME.get(name) or dtype(name)
+        _BY_NUMPY[np_dtype] = found
     return found
+
+
+_BY_NUMPY = {}  # NumPy dtype (or type) -> minigrad dtype, filled as they are met
 
 
 def supported(np_dtype):
