@@ -34,6 +34,7 @@ once each:
   CuPy's draw different numbers from the same seed, as CPU and GPU do in
   PyTorch); minigrad uses only the methods both have: ``random``,
   ``standard_normal``, ``uniform`` and ``integers``;
+- ``strided_view``: ``as_strided`` (a view with given strides; conv.py's taps);
 - ``errstate``: silence NumPy's floating-point warnings (CuPy has no
   ``errstate``: a GPU never warns);
 - ``to_numpy``: the explicit transfer of an array to the host.
@@ -409,6 +410,19 @@ def fused(formula):
     run.__doc__ = formula.__doc__
     run.formula = formula  # the plain function, to run it unfused (tests compare the two)
     return run
+
+
+def strided_view(array, shape, strides):
+    """A view of ``array``'s memory with this shape and these strides, counted in elements: no copy.
+
+    ``as_strided``, which NumPy and CuPy keep in ``lib.stride_tricks``.  The
+    caller promises that every index stays inside ``array`` (``array`` must
+    be contiguous); nothing checks it, so use it only where the strides are
+    derived, as in conv.py's ``_taps``.
+    """
+    xp = get_array_module(array)
+    item = array.itemsize
+    return xp.lib.stride_tricks.as_strided(array, shape=shape, strides=tuple(item * s for s in strides))
 
 
 def add_rows(target, index, rows):

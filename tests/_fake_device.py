@@ -274,6 +274,7 @@ class FakeCuPy(types.ModuleType):
         self.random = types.SimpleNamespace(default_rng=_Generator)
         self.linalg = types.SimpleNamespace(norm=_wrapped(numpy.linalg.norm, "linalg.norm"))
         self.ogrid = _Ogrid()
+        self.lib = types.SimpleNamespace(stride_tricks=types.SimpleNamespace(as_strided=_as_strided))
 
     def __getattr__(self, name):
         if name in _DATA_SIZED:
@@ -320,6 +321,13 @@ class FakeCuPy(types.ModuleType):
             return function(*args)
 
         return kernel
+
+
+def _as_strided(a, shape=None, strides=None):
+    """``cupy.lib.stride_tricks.as_strided``: a device view of a device array's memory."""
+    if not isinstance(a, ndarray):
+        raise TypeError("fakecupy.lib.stride_tricks.as_strided: expected a device array")
+    return ndarray(numpy.lib.stride_tricks.as_strided(a._a, shape=shape, strides=strides))
 
 
 def _erf(x):

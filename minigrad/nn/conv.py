@@ -25,10 +25,16 @@ from .module import Module, Parameter
 Conv1dSettings = namedtuple("Conv1dSettings", "stride left right dilation")
 
 
-def _tap(k, stride, dilation, l_out):
-    """The time steps that tap k reads, one per output position: k*d, k*d + s, ..., k*d + s*(L_out - 1)."""
-    start = k * dilation
-    return slice(start, start + stride * (l_out - 1) + 1, stride)
+def _taps(z, stride, dilation, l_out):
+    """The entries of Z that output step t sums, Z[n, t*s + k*d, k, o] for every tap k, as a view (N, L_out, K, C_out).
+
+    Both indices, t*s + k*d and k, are affine in (t, k), so strides say it
+    and nothing is copied.  Distinct (t, k) reach distinct entries, so the
+    view can be written through too.
+    """
+    n, steps, width, c_out = z.shape
+    row = width * c_out  # elements per time step of Z
+    return backend.strided_view(z, (n, l_out, width, c_out), (steps * row, stride * row, dilation * row + c_out, 1))
 
 
 class Conv1dFunction(Function):
@@ -39,7 +45,7 @@ class Conv1dFunction(Function):
     Wt (C_in, K*C_out) with Wt[c, (k, o)] = W[o, c, k].  Then
 
         Z = X Wt                        Z[n, l, k, o] = sum_c x[n, c, l] W[o, c, k]
-        y[n, t, o] = b[o] + sum_k Z[n, t*s + k*d, k, o]          (K shifted adds)
+        y[n, t, o] = b[o] + sum_k Z[n, t*s + k*d, k, o]          (a sum over a strided view of Z)
 
     Backward is the same in reverse.  Each entry of Z feeds at most one
     output, so dL/dZ is g written into the slots the forward read
@@ -71,9 +77,7 @@ class Conv1dFunction(Function):
         rows = rows.reshape(n * steps, c_in)  # copies only if x was laid out (N, C, L)
         taps = weight.transpose(1, 2, 0).reshape(c_in, width * c_out)
         z = (rows @ taps).reshape(n, steps, width, c_out)
-        y = z[:, _tap(0, stride, dilation, l_out), 0].copy()
-        for k in range(1, width):
-            y += z[:, _tap(k, stride, dilation, l_out), k]
+        y = _taps(z, stride, dilation, l_out).sum(axis=2)  # y[n, t, o] = sum_k Z[n, t*s + k*d, k, o]
         if bias is not None:
             y += bias
         ctx.save_for_backward(rows, taps)
@@ -87,10 +91,10 @@ class Conv1dFunction(Function):
         n, c_in, length, c_out, width, steps, l_out = ctx.sizes
         stride, left, _, dilation = ctx.settings
         needs_x, needs_w, needs_b = ctx.needs_input_grad[:3]
-        grad_z = ctx.xp.zeros((n, steps, width, c_out), dtype=g.dtype)
+        xp = ctx.xp
+        grad_z = xp.zeros((n, steps, width, c_out), dtype=g.dtype)
         g_rows = g.transpose(0, 2, 1)  # (N, L_out, C_out)
-        for k in range(width):
-            grad_z[:, _tap(k, stride, dilation, l_out), k] = g_rows
+        _taps(grad_z, stride, dilation, l_out)[...] = xp.expand_dims(g_rows, 2)  # g[n, o, t] into every tap k
         grad_z = grad_z.reshape(n * steps, width * c_out)
         grad_x = grad_w = grad_b = None
         if needs_x:
