@@ -11,7 +11,8 @@ The pieces: ``data.py`` (formats, datasets, splits, label checks, batches),
 ``commands.py`` (what each command does), ``tagging.py`` (the tag task: a
 tag per word) and the argument parser below.
 Bad input ends with one line on stderr and exit status 2; a diverging run
-with exit status 3; Ctrl-C with 130.
+with exit status 3; Ctrl-C with 130; a closed stdout (``| head -1``) quietly
+with 141 (``pipes.py``).
 """
 import argparse
 import sys
@@ -23,6 +24,7 @@ from .commands import cmd_evaluate, cmd_predict, cmd_train
 from .data import DATASETS, FORMATS, load_splits
 from .errors import UsageError
 from .models import MODELS, TAGGERS
+from .pipes import quiet_on_broken_pipe
 from .tagging import TAG_FORMATS
 
 __all__ = ["UsageError", "build_parser", "load_splits", "main"]
@@ -171,10 +173,13 @@ def build_parser():
     return parser
 
 
+@quiet_on_broken_pipe
 def main(argv=None):
     args = build_parser().parse_args(argv)
     try:
         return args.handler(args)
+    except BrokenPipeError:
+        raise  # stdout's reader has gone (`| head`): not a file error; quiet_on_broken_pipe ends the command
     except (UsageError, DatasetError, CheckpointError, OSError) as err:
         print(f"minigrad {args.command}: error: {err}", file=sys.stderr)
         return 2
