@@ -138,6 +138,9 @@ def build_parser():
         help="sst2/sst5: train on every labelled phrase of the SST trees (--data: the sst_trees folder)")
     add("--word-dropout", type=_dropout, default=0.0,
         help="tag: each training word seen once becomes <unk> with this probability, to learn <unk> (e.g. 0.5)")
+    add("--char-features", action="store_true",
+        help="tag, lstm/gru: also read each word's spelling (a character CNN per word: 30-dim character "
+             "embeddings, 50 filters over 3 characters, the max over the word), for words unseen in training")
     add("--synthetic-size", type=_positive(int), default=2000, help="sentences of the synthetic corpus")
     add("--out", help="the run folder to create (default: runs/<date-time>-<n>)")
     add("--overwrite", action="store_true", help="replace the run folder --out if it exists")
