@@ -25,7 +25,7 @@ from .data import DATASETS, FORMATS, load_splits
 from .errors import UsageError
 from .models import MODELS, TAGGERS
 from .pipes import quiet_on_broken_pipe
-from .tagging import TAG_FORMATS
+from .tagging import CHAR_CNN, TAG_FORMATS
 
 __all__ = ["UsageError", "build_parser", "load_splits", "main"]
 
@@ -139,8 +139,9 @@ def build_parser():
     add("--word-dropout", type=_dropout, default=0.0,
         help="tag: each training word seen once becomes <unk> with this probability, to learn <unk> (e.g. 0.5)")
     add("--char-features", action="store_true",
-        help="tag, lstm/gru: also read each word's spelling (a character CNN per word: 30-dim character "
-             "embeddings, 50 filters over 3 characters, the max over the word), for words unseen in training")
+        help="tag, lstm/gru: also read each word's spelling, for words unseen in training (a character CNN per "
+             f"word: character embeddings of {CHAR_CNN['char_dim']}, {CHAR_CNN['char_filters']} filters over "
+             f"{CHAR_CNN['char_width']} characters, the max over the word's first {CHAR_CNN['max_chars']})")
     add("--synthetic-size", type=_positive(int), default=2000, help="sentences of the synthetic corpus")
     add("--out", help="the run folder to create (default: runs/<date-time>-<n>)")
     add("--overwrite", action="store_true", help="replace the run folder --out if it exists")
