@@ -20,6 +20,7 @@ rebuild the same model.  Every report adds the accuracy on the words
 outside the vocabulary (``<unk>``: with the default --max-vocab and
 --min-freq, the words never seen in training), where the spelling helps.
 """
+import functools
 import os
 import sys
 
@@ -137,24 +138,26 @@ def char_config(args, train):
     return {"char_features": True, "chars": chars, "num_chars": len(chars) + 2, **CHAR_CNN}
 
 
-def run_chars(config):
-    """The ``CharVocab`` of a --char-features run (None for a run without), checked against config.json."""
+def speller(config):
+    """word -> its character ids, for a --char-features run (None for a run without), checked against config.json."""
     if not config.get("char_features"):
         return None
-    chars = config.get("chars")
+    chars, most = config.get("chars"), config.get("max_chars")
     if (not isinstance(chars, list) or not all(isinstance(c, str) and len(c) == 1 for c in chars)
-            or chars != sorted(set(chars)) or config.get("num_chars") != len(chars) + 2):
+            or chars != sorted(set(chars)) or config.get("num_chars") != len(chars) + 2
+            or not isinstance(most, int) or most < 1):
         raise UsageError("config.json of a --char-features run must list its distinct characters, sorted, in "
-                         "\"chars\", and num_chars = len(chars) + 2; train the run again")
-    return CharVocab(chars)
+                         "\"chars\", with num_chars = len(chars) + 2 and max_chars a positive int; train the run "
+                         "again")
+    return functools.partial(CharVocab(chars).encode, max_chars=most)
 
 
-def _collate(chars=None, **options):
+def _collate(chars=False, **options):
     from ..tagging import IGNORE_INDEX, TagCollate
     from ..tagging_chars import CharTagCollate
 
     pad = TagCollate(**options)
-    if chars is not None:
+    if chars:
         pad = CharTagCollate(pad)  # word dropout hides a word's id, never its spelling
 
     def collate(batch):
@@ -163,34 +166,35 @@ def _collate(chars=None, **options):
     return collate
 
 
-def _loader(vocab, keys, tags, written, batch_size, chars=None, shuffle=False, **options):
+def _loader(vocab, keys, tags, written, batch_size, spell=None, shuffle=False, **options):
     """Batches of (ids, real words' tag ids); ``keys`` the words as the vocabulary reads them, ``written`` as
-    spelled (read only with ``chars``, a ``CharVocab``)."""
+    they are spelled (read only with ``spell``, a ``speller``)."""
     from ..data import DataLoader
 
-    if chars is None:
+    if spell is None:
         examples = [(vocab.encode(k), t) for k, t in zip(keys, tags)]
     else:
-        examples = [((vocab.encode(k), [chars.encode(w, CHAR_CNN["max_chars"]) for w in words]), t)
-                    for k, t, words in zip(keys, tags, written)]
-    return DataLoader(examples, batch_size=batch_size, shuffle=shuffle, collate_fn=_collate(chars, **options))
+        examples = [((vocab.encode(k), [spell(w) for w in words]), t) for k, t, words in zip(keys, tags, written)]
+    return DataLoader(examples, batch_size=batch_size, shuffle=shuffle,
+                      collate_fn=_collate(spell is not None, **options))
 
 
 def tag_loaders(config, vocab, parts, args):
-    """Train, val and test loaders of (word ids (N, L), real words' tag ids (n,)); word dropout in train only."""
+    """Train, val and test loaders of (word ids (N, L), or (N, L, 1 + W) with --char-features, and the real
+    words' tag ids (n,)); word dropout in train only."""
     from collections import Counter
 
     from ..tagging import rare_ids
 
     keys = parts["train"][0]
-    chars = run_chars(config)
+    spell = speller(config)
     options = {}
     if args.word_dropout:
         counts = Counter(w for sentence in keys for w in sentence)  # a resumed run's loaded Vocab has none
         options = {"word_dropout": args.word_dropout, "rare_ids": rare_ids(vocab, counts),
                    "unk_index": vocab.unk_index}
-    return [_loader(vocab, *parts["train"], args.batch_size, chars, shuffle=True, **options)] + [
-        _loader(vocab, *parts[part], args.batch_size, chars) for part in ("val", "test")]
+    return [_loader(vocab, *parts["train"], args.batch_size, spell, shuffle=True, **options)] + [
+        _loader(vocab, *parts[part], args.batch_size, spell) for part in ("val", "test")]
 
 
 def flat_tags(tags):
@@ -257,7 +261,7 @@ def evaluate_tags(args, model, vocab, config):
         raise UsageError(f"a tagging run reads tagged files: --format must be one of {list(TAG_FORMATS)}")
     words, tags = _read(args.data, _with(args, dataset=dataset))
     loader = _loader(vocab, _keys(words, config.get("lowercase", True)),
-                     match_tags(tags, config["label_names"], args.data), words, 64, run_chars(config))
+                     match_tags(tags, config["label_names"], args.data), words, 64, speller(config))
     lines, _ = tag_report(model, loader, config["label_names"], args.data, vocab.unk_index)
     print("\n".join(lines))
     return 0
@@ -268,11 +272,11 @@ def predict_tags(sentences, model, vocab, config):
     import minigrad
 
     model.eval()
-    names, chars = config["label_names"], run_chars(config)
+    names, spell = config["label_names"], speller(config)
     for sentence in sentences:
         words = sentence.split()
         (ids, _), = _loader(vocab, _keys([words], config.get("lowercase", True)), [[0] * len(words)], [words], 1,
-                            chars)
+                            spell)
         with minigrad.no_grad():
             tags = model(ids).argmax(1).tolist()
         print(" ".join(f"{w}/{names[t]}" for w, t in zip(words, tags)))
