@@ -64,3 +64,17 @@ def test_unknown_words_are_marked_and_an_mlp_run_is_refused_in_one_line(run, tmp
     assert cli.main(["predict", "--run", str(mlp), "--explain", "a fine film"]) == 2
     err = capsys.readouterr().err.strip().split("\n")
     assert len(err) == 1 and "has no nn.Embedding" in err[0]
+
+
+@pytest.mark.parametrize("pooling", ["last", "attention"])  # smooth in the embeddings (max pooling has kinks)
+def test_explain_works_on_a_recurrent_classifier(tmp_path, capsys, pooling):
+    run = tmp_path / "lstm"
+    assert cli.main(["train", "--synthetic-size", "200", "--epochs", "2", "--lr", "0.02", "--model", "lstm",
+                     "--bidirectional", "--pooling", pooling, "--embed-dim", "8", "--hidden-size", "8",
+                     "--out", str(run)]) == 0
+    capsys.readouterr()
+    assert cli.main(["predict", "--run", str(run), "--explain", "not good at all"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split()[0] for line in lines[1:5]] == ["not", "good", "at", "all"]
+    # the scores add up to the logit's rise: the path integral went through the whole BiLSTM
+    assert float(re.search(r"\(gap (\S+)\)", lines[5]).group(1)) < 1e-2, lines[5]

@@ -1,12 +1,15 @@
 """The command line's tag task: train --task tag on CoNLL-U files -> a run folder -> evaluate -> predict word/TAG."""
 import json
 import os
+import shutil
 
 import pytest
 
 import minigrad
 import minigrad.cli as cli
+from minigrad.cli.runs import load_run
 from minigrad.tagging import synthetic_tagged
+from minigrad.tagging_chars import CharRNNTagger
 
 # Small and quick: a few hundred made-up sentences, tiny layers, a few epochs.
 SMALL = ["--task", "tag", "--dataset", "conllu", "--epochs", "4", "--embed-dim", "16", "--hidden-size", "16",
@@ -24,11 +27,18 @@ def _conllu(path, sentences):
     return path
 
 
+def _plural_nouns(sentences):
+    """Every noun with an "s" added ("dog" -> "dogs"): words never seen in training, their spelling still a noun's."""
+    return [([w + "s" if t == "NOUN" else w for w, t in zip(words, tags)], tags) for words, tags in sentences]
+
+
 @pytest.fixture(scope="module")
 def files(tmp_path_factory):
     folder = tmp_path_factory.mktemp("conllu")
-    return {part: _conllu(folder / f"{part}.conllu", synthetic_tagged(n, seed=seed))
-            for part, n, seed in (("train", 240, 0), ("dev", 60, 1), ("test", 60, 2))}
+    found = {part: _conllu(folder / f"{part}.conllu", synthetic_tagged(n, seed=seed))
+             for part, n, seed in (("train", 240, 0), ("dev", 60, 1), ("test", 60, 2))}
+    found["plural"] = _conllu(folder / "plural.conllu", _plural_nouns(synthetic_tagged(60, seed=2)))
+    return found
 
 
 def _split(files):
@@ -156,3 +166,105 @@ def test_malformed_conllu_names_the_line(tmp_path, capsys):
     (tmp_path / "bad.conllu").write_text("1\tdog\tdog\tNOUN\n", encoding="utf-8")
     err = _error(capsys, ["train", *SMALL, "--data", str(tmp_path / "bad.conllu")])
     assert "bad.conllu, line 1: 4 tab-separated columns" in err
+
+
+# ------------------------------------------------------- --char-features
+@pytest.fixture(scope="module")
+def char_run(files, tmp_path_factory):
+    """A BiLSTM tagger that also reads each word's spelling, tested on sentences whose nouns it never saw."""
+    folder = tmp_path_factory.mktemp("runs") / "chars"
+    assert cli.main(["train", *SMALL, "--data", str(files["train"]), "--val", str(files["dev"]),
+                     "--test", str(files["plural"]), "--model", "lstm", "--char-features", "--epochs", "1",
+                     "--word-dropout", "0.5", "--out", str(folder)]) == 0
+    return folder
+
+
+def test_char_features_train_a_tagger_that_reads_spelling_and_record_it(char_run):
+    config = _json(char_run / "config.json")
+    letters = sorted({c for words, _ in synthetic_tagged(240, seed=0) for w in words for c in w})
+    assert config["char_features"] is True and config["options"]["char_features"] is True
+    assert config["chars"] == letters and config["num_chars"] == len(letters) + 2  # + <pad>, <unk>
+    assert {k: config[k] for k in ("char_dim", "char_filters", "char_width", "max_chars")} == {
+        "char_dim": 30, "char_filters": 50, "char_width": 3, "max_chars": 20}
+    model, _, _ = load_run(str(char_run))
+    assert isinstance(model.tagger, CharRNNTagger)
+    assert model.tagger.chars.embedding.weight.shape == (len(letters) + 2, 30)
+
+
+def test_the_report_scores_the_words_outside_the_vocabulary(char_run, run):
+    seen = {w for words, _ in synthetic_tagged(240, seed=0) for w in words}
+    unseen = sum(w not in seen for words, _ in _plural_nouns(synthetic_tagged(60, seed=2)) for w in words)
+    metrics = _json(char_run / "metrics.json")
+    assert unseen > 0 and metrics["unknown_words"] == unseen
+    assert 0 <= metrics["unknown_word_accuracy"] <= 1
+    plain = _json(run / "metrics.json")  # its test file holds only training words
+    assert plain["unknown_words"] == 0 and plain["unknown_word_accuracy"] is None
+
+
+def test_evaluate_and_predict_rebuild_the_char_tagger_from_the_run(char_run, files, capsys):
+    capsys.readouterr()
+    assert cli.main(["evaluate", "--run", str(char_run), "--data", str(files["plural"])]) == 0
+    metrics, out = _json(char_run / "metrics.json"), capsys.readouterr().out
+    assert f"word accuracy {metrics['test_accuracy']:.1%} on " in out  # the same model as train's, rebuilt
+    assert (f"; {metrics['unknown_word_accuracy']:.1%} on the {metrics['unknown_words']} words outside the "
+            "vocabulary (<unk>)") in out
+    # unseen words, unseen characters ("Z", "!"), capitals: every word gets a tag
+    assert cli.main(["predict", "--run", str(char_run), "They run fast .", "Zorblax sees the dogs !"]) == 0
+    lines = capsys.readouterr().out.split("\n")[:2]
+    pairs = [token.rsplit("/", 1) for line in lines for token in line.split()]
+    assert [w for w, _ in pairs] == "They run fast . Zorblax sees the dogs !".split()
+    assert all(tag in minigrad.datasets.UPOS_TAGS for _, tag in pairs)
+
+
+def test_ctrl_c_and_resume_keep_the_char_tagger(files, tmp_path, monkeypatch):
+    real, calls = minigrad.train.train_epoch, []
+
+    def train_epoch(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(minigrad.train, "train_epoch", train_epoch)
+    run = tmp_path / "run"
+    assert cli.main(["train", *SMALL, *_split(files), "--model", "gru", "--char-features", "--epochs", "2",
+                     "--patience", "0", "--out", str(run)]) == 130
+    before = _json(run / "config.json")
+    monkeypatch.undo()
+    assert cli.main(["train", "--resume", str(run)]) == 0
+    after = _json(run / "config.json")
+    assert after["status"] == "complete" and after["char_features"] is True and after["chars"] == before["chars"]
+    assert len(_json(run / "metrics.json")["history"]["val_loss"]) == 2
+    assert isinstance(load_run(str(run))[0].tagger, CharRNNTagger)
+
+
+def test_a_run_from_before_char_features_still_loads(run, tmp_path, files, capsys):
+    old = tmp_path / "old"
+    shutil.copytree(run, old)
+    config = _json(old / "config.json")
+    assert config["char_features"] is False
+    del config["char_features"], config["options"]["char_features"]  # as runs were written before the option
+    (old / "config.json").write_text(json.dumps(config), encoding="utf-8")
+    capsys.readouterr()
+    assert cli.main(["evaluate", "--run", str(old), "--data", str(files["test"])]) == 0
+    assert f"word accuracy {_json(run / 'metrics.json')['test_accuracy']:.1%}" in capsys.readouterr().out
+    assert cli.main(["predict", "--run", str(old), "They run fast ."]) == 0
+    assert capsys.readouterr().out.startswith("They/PRON run/VERB fast/ADV ./PUNCT")
+
+
+def test_char_features_only_for_recurrent_taggers(files, capsys):
+    err = _error(capsys, ["train", "--char-features", "--synthetic-size", "100"])
+    assert err.endswith("--char-features gives each word of a tagger a vector read off its spelling: it needs "
+                        "--task tag (with --model lstm or gru)")
+    err = _error(capsys, ["train", *SMALL, *_split(files), "--model", "cnn", "--char-features"])
+    assert "--char-features: the character vectors join the word vectors of a recurrent tagger; use --model lstm " \
+           "or gru, not cnn" in err
+
+
+def test_a_damaged_character_list_is_one_line(char_run, tmp_path, capsys):
+    broken = tmp_path / "broken"
+    shutil.copytree(char_run, broken)
+    config = _json(broken / "config.json")
+    config["chars"] = config["chars"][1:]
+    (broken / "config.json").write_text(json.dumps(config), encoding="utf-8")
+    assert "must list its distinct characters" in _error(capsys, ["predict", "--run", str(broken), "a dog"])

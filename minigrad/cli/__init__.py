@@ -11,7 +11,8 @@ The pieces: ``data.py`` (formats, datasets, splits, label checks, batches),
 ``commands.py`` (what each command does), ``tagging.py`` (the tag task: a
 tag per word) and the argument parser below.
 Bad input ends with one line on stderr and exit status 2; a diverging run
-with exit status 3; Ctrl-C with 130.
+with exit status 3; Ctrl-C with 130; a closed stdout (``| head -1``) quietly
+with 141 (``pipes.py``).
 """
 import argparse
 import sys
@@ -23,7 +24,8 @@ from .commands import cmd_evaluate, cmd_predict, cmd_train
 from .data import DATASETS, FORMATS, load_splits
 from .errors import UsageError
 from .models import MODELS, TAGGERS
-from .tagging import TAG_FORMATS
+from .pipes import quiet_on_broken_pipe
+from .tagging import CHAR_CNN, TAG_FORMATS
 
 __all__ = ["UsageError", "build_parser", "load_splits", "main"]
 
@@ -136,6 +138,10 @@ def build_parser():
         help="sst2/sst5: train on every labelled phrase of the SST trees (--data: the sst_trees folder)")
     add("--word-dropout", type=_dropout, default=0.0,
         help="tag: each training word seen once becomes <unk> with this probability, to learn <unk> (e.g. 0.5)")
+    add("--char-features", action="store_true",
+        help="tag, lstm/gru: also read each word's spelling, for words unseen in training (a character CNN per "
+             f"word: character embeddings of {CHAR_CNN['char_dim']}, {CHAR_CNN['char_filters']} filters over "
+             f"{CHAR_CNN['char_width']} characters, the max over the word's first {CHAR_CNN['max_chars']})")
     add("--synthetic-size", type=_positive(int), default=2000, help="sentences of the synthetic corpus")
     add("--out", help="the run folder to create (default: runs/<date-time>-<n>)")
     add("--overwrite", action="store_true", help="replace the run folder --out if it exists")
@@ -171,10 +177,13 @@ def build_parser():
     return parser
 
 
+@quiet_on_broken_pipe
 def main(argv=None):
     args = build_parser().parse_args(argv)
     try:
         return args.handler(args)
+    except BrokenPipeError:
+        raise  # stdout's reader has gone (`| head`): not a file error; quiet_on_broken_pipe ends the command
     except (UsageError, DatasetError, CheckpointError, OSError) as err:
         print(f"minigrad {args.command}: error: {err}", file=sys.stderr)
         return 2

@@ -15,13 +15,14 @@ from .data import encode, load_splits, make_loader, match_labels, read_file
 from .errors import UsageError
 from .models import build_model, min_length
 from .runs import RunFolder, load_run, read_config
-from .tagging import TAG_FORMATS, evaluate_tags, flat_tags, predict_tags, tag_loaders, tag_splits, write_tag_run
+from .tagging import (TAG_FORMATS, char_config, check_char_features, evaluate_tags, flat_tags, predict_tags,
+                      tag_loaders, tag_splits, write_tag_run)
 
 # What a run's config.json records of the options: enough to rebuild the data, the model and the loop.
 RUN_OPTIONS = ("dataset", "data", "val", "test", "text_first", "text_column", "label_column", "encoding",
                "max_classes", "synthetic_size", "model", "epochs", "batch_size", "lr", "embed_dim", "filters",
                "kernel_sizes", "hidden", "hidden_size", "bidirectional", "pooling", "dropout", "max_vocab", "min_freq", "max_len", "seed", "patience", "clip",
-               "class_weight", "task", "word_dropout", "phrases")
+               "class_weight", "task", "word_dropout", "phrases", "char_features")
 
 
 # -------------------------------------------------------------------- train
@@ -52,7 +53,8 @@ def cmd_train(args):
                   "dropout": args.dropout, "max_len": args.max_len, "status": "complete",
                   "options": _options(args)}
         if tagging:  # words lower-cased, sentences never cut: a tag per word
-            config.update(task="tag", lowercase=True, word_dropout=args.word_dropout, max_len=None)
+            config.update(task="tag", lowercase=True, word_dropout=args.word_dropout, max_len=None,
+                          **char_config(args, train))
         loaders = (tag_loaders if tagging else _sentence_loaders)(config, vocab, parts, args)
         model = build_model(config)
         optimizer = Adam(model.parameters(), lr=args.lr)
@@ -120,6 +122,7 @@ def _task(args):
         if args.model not in TAGGERS:
             raise UsageError(f"--task tag: --model must be one of {list(TAGGERS)} (a score per word), "
                              f"not {args.model}")
+    check_char_features(args, task)
     return task
 
 

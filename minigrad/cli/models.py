@@ -45,6 +45,13 @@ MODELS = {
 def _rnn_tagger(config):
     from ..models import RNNTagger
 
+    if config.get("char_features"):  # --char-features: a character CNN per word, beside the word vector
+        from ..tagging_chars import CharRNNTagger
+
+        return CharRNNTagger(config["vocab_size"], config["num_classes"], config["num_chars"], config["model"],
+                             config["embed_dim"], config["hidden_size"], dropout=config["dropout"],
+                             char_dim=config["char_dim"], char_filters=config["char_filters"],
+                             char_width=config["char_width"])
     return RNNTagger(config["vocab_size"], config["num_classes"], config["model"], config["embed_dim"],
                      config["hidden_size"], bidirectional=True, dropout=config["dropout"])
 
@@ -58,8 +65,8 @@ def _cnn_tagger(config):
 
 # --task tag: name -> builder of a tagger (scores (N, L, C)); the run trains it through cli.tagging.WordRows.
 TAGGERS = {
-    "lstm": {"build": _rnn_tagger, "help": "a BiLSTM tagger (--embed-dim, --hidden-size)"},
-    "gru": {"build": _rnn_tagger, "help": "a BiGRU tagger (--embed-dim, --hidden-size)"},
+    "lstm": {"build": _rnn_tagger, "help": "a BiLSTM tagger (--embed-dim, --hidden-size, --char-features)"},
+    "gru": {"build": _rnn_tagger, "help": "a BiGRU tagger (--embed-dim, --hidden-size, --char-features)"},
     "cnn": {"build": _cnn_tagger, "help": "a window CNN tagger: two convolutions over 3 words (--filters)"},
 }
 

@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 from ..atomic import atomic_write
+from ..cli.pipes import quiet_on_broken_pipe
 from . import catalog, course as courses, generate, grader
 
 EPILOG = """examples:
@@ -116,6 +117,7 @@ def _grade(args, course):
     print(f"wrote {out} and {len(graded)} JSON file(s) in {folder}/")
 
 
+@quiet_on_broken_pipe  # `list | head -1` ends quietly, with status 141
 def main(argv=None):
     args = _parser().parse_args(argv)
     try:

@@ -3,7 +3,7 @@ import collections
 import json
 import os
 
-from ..atomic import atomic_write
+from ..atomic import write_json
 from .tokenizer import tokenize
 
 PAD, UNK = "<pad>", "<unk>"
@@ -98,17 +98,14 @@ class Vocab:
 
     # ------------------------------------------------------------------ files
     def save(self, path):
-        """Write the tokens to ``path`` as JSON.
+        """Write the tokens to ``path`` as JSON, with ``atomic.write_json``.
 
         The file is written next to its final place and then renamed over it
         (``os.replace`` is atomic), so a crash mid-write never leaves half a
         vocabulary behind.  The tokenizer is code, not data: ``load`` takes it
         as an argument.
         """
-        path = os.fspath(path)
-        text = json.dumps({"format": _FORMAT, "version": 1, "itos": self.itos}, ensure_ascii=False, indent=0)
-        with atomic_write(path, "w", encoding="utf-8") as f:
-            f.write(text)
+        write_json(os.fspath(path), {"format": _FORMAT, "version": 1, "itos": self.itos})
 
     @classmethod
     def load(cls, path, tokenizer=tokenize):
