@@ -20,8 +20,23 @@ CNN-rand at 76.1% (MR, 10-fold cross-validation) and 82.7% (SST-2).
         # no epoch picking: the whole 90% trains for exactly 2 epochs
 
 The BiLSTM and BiGRU (``models.RNNClassifier``): word vectors of 128 from
-U[-0.25, 0.25], hidden size 128 each way, max-pooling over the real words,
-dropout 0.5 before the classifier; same optimiser, batch and stopping.
+U[-0.25, 0.25] (the ``<pad>`` row zero), one bidirectional layer of hidden
+size 128 each way initialised as PyTorch's, max-pooling over the real words
+only, dropout 0.5 before the classifier; same optimiser, batch and stopping.
+
+Cross-validation (``--folds K``, MR only; Kim's MR protocol is 10-fold):
+
+    python benchmarks/accuracy.py --datasets mr --models lstm gru --folds 10 --epochs 2
+    python benchmarks/accuracy.py --datasets mr --models lstm gru --folds 10 --epochs 2 --torch
+        # and PyTorch's twin on the same folds, vocabularies, batches and initial weights
+
+The folds come from one seeded permutation (fold 0 tests on the single
+split's test tenth); each trains the fixed recipe for exactly ``--epochs``
+epochs (default 2) on the other nine tenths, with a vocabulary built from
+those alone, and tests on its tenth.  Prints each fold's accuracy and the
+mean +- standard error over the folds; ``--only-folds N`` runs the first N.
+Without PyTorch installed, ``--torch`` says so in one line and runs minigrad
+alone.  The details are in ``benchmarks/_crossval.py``.
 """
 import argparse
 import os

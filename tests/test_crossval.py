@@ -79,3 +79,29 @@ def test_the_twins_word_vectors_start_as_kims_with_a_zero_pad_row():
     weight = _mr.torch_rnn_classifier(torch, 500, "lstm").embedding.weight.detach().numpy()
     assert (weight[0] == 0).all()
     assert weight.min() >= -0.25 and weight.max() <= 0.25 and weight.std() > 0.1  # U[-0.25, 0.25], std 0.144
+
+
+def _tiny_mr(folder):
+    """An MR folder of 10 + 10 short sentences, cp1252 as the real one."""
+    (folder / "mr").mkdir()
+    (folder / "mr" / "rt-polarity.pos").write_bytes("".join(f"a good film {i}\n" for i in range(10)).encode("cp1252"))
+    (folder / "mr" / "rt-polarity.neg").write_bytes("".join(f"a dull film {i}\n" for i in range(10)).encode("cp1252"))
+    return folder
+
+
+def test_folds_from_the_command_line_without_pytorch_run_minigrad_alone(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(accuracy, "DATA", _tiny_mr(tmp_path))
+    monkeypatch.setitem(sys.modules, "torch", None)  # "import torch" raises ImportError
+    monkeypatch.setattr(sys, "argv", ["accuracy.py", "--datasets", "mr", "--models", "gru", "--folds", "4",
+                                      "--only-folds", "2", "--epochs", "1", "--embed-dim", "4", "--torch"])
+    accuracy.main()
+    out = capsys.readouterr().out
+    assert "PyTorch is not installed: minigrad only" in out
+    assert "fold 0: train 15, test 5" in out and "fold 1: train 15, test 5" in out and "fold 2" not in out
+    assert "| gru | minigrad | 2 of 4 | 1 |" in out and "| gru | PyTorch |" not in out
+
+
+def test_folds_are_for_mr_only(monkeypatch):
+    monkeypatch.setattr(sys, "argv", ["accuracy.py", "--datasets", "sst2", "--models", "lstm", "--folds", "10"])
+    with pytest.raises(SystemExit, match="cross-validation is for MR"):
+        accuracy.main()
