@@ -157,3 +157,36 @@ def compare(description, make_batches, minigrad_epoch, torch_epoch, torch_module
     # On a busy machine the wall clock counts the time other processes held the cores; with one
     # thread on each side, the CPU time each side used is the steadier comparison.
     print(f"ratio minigrad / PyTorch (CPU time of those runs): {cpu_seconds / t_cpu_seconds:.2f}x")
+
+
+def torch_rnn_classifier(torch, vocab_size, cell="lstm", embed_dim=128, hidden_size=128, dropout=0.5):
+    """PyTorch's twin of ``models.RNNClassifier(..., bidirectional=True, pooling="max")``.
+
+    The same layers under the same names (so minigrad's state dict loads into
+    it): word vectors from U[-0.25, 0.25] with the ``<pad>`` row (0) zero, a
+    one-layer bidirectional LSTM or GRU over the packed sentences, max over
+    the real words only (padding is -inf, so it never wins), dropout, linear.
+    """
+    rnn_utils = torch.nn.utils.rnn
+
+    class TorchRNNClassifier(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.embedding = torch.nn.Embedding(vocab_size, embed_dim, padding_idx=0)
+            with torch.no_grad():
+                self.embedding.weight.uniform_(-0.25, 0.25)
+                self.embedding.weight[0] = 0.0
+            layer = {"lstm": torch.nn.LSTM, "gru": torch.nn.GRU}[cell]
+            self.rnn = layer(embed_dim, hidden_size, batch_first=True, bidirectional=True)
+            self.dropout = torch.nn.Dropout(dropout)
+            self.fc = torch.nn.Linear(2 * hidden_size, 2)
+
+        def forward(self, ids):
+            lengths = (ids != 0).sum(dim=1).clamp(min=1)
+            packed = rnn_utils.pack_padded_sequence(self.embedding(ids), lengths, batch_first=True,
+                                                    enforce_sorted=False)
+            output, _ = self.rnn(packed)
+            padded, _ = rnn_utils.pad_packed_sequence(output, batch_first=True, padding_value=float("-inf"))
+            return self.fc(self.dropout(padded.amax(dim=1)))
+
+    return TorchRNNClassifier()

@@ -20,8 +20,23 @@ CNN-rand at 76.1% (MR, 10-fold cross-validation) and 82.7% (SST-2).
         # no epoch picking: the whole 90% trains for exactly 2 epochs
 
 The BiLSTM and BiGRU (``models.RNNClassifier``): word vectors of 128 from
-U[-0.25, 0.25], hidden size 128 each way, max-pooling over the real words,
-dropout 0.5 before the classifier; same optimiser, batch and stopping.
+U[-0.25, 0.25] (the ``<pad>`` row zero), one bidirectional layer of hidden
+size 128 each way initialised as PyTorch's, max-pooling over the real words
+only, dropout 0.5 before the classifier; same optimiser, batch and stopping.
+
+Cross-validation (``--folds K``, MR only; Kim's MR protocol is 10-fold):
+
+    python benchmarks/accuracy.py --datasets mr --models lstm gru --folds 10 --epochs 2
+    python benchmarks/accuracy.py --datasets mr --models lstm gru --folds 10 --epochs 2 --torch
+        # and PyTorch's twin on the same folds, vocabularies, batches and initial weights
+
+The folds come from one seeded permutation (fold 0 tests on the single
+split's test tenth); each trains the fixed recipe for exactly ``--epochs``
+epochs (default 2) on the other nine tenths, with a vocabulary built from
+those alone, and tests on its tenth.  Prints each fold's accuracy and the
+mean +- standard error over the folds; ``--only-folds N`` runs the first N.
+Without PyTorch installed, ``--torch`` says so in one line and runs minigrad
+alone.  The details are in ``benchmarks/_crossval.py``.
 """
 import argparse
 import os
@@ -29,6 +44,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+from _crossval import cross_validate, mean_and_error
 
 import minigrad
 from minigrad.data import DataLoader, Dataset
@@ -40,6 +56,7 @@ from minigrad.train import evaluate, fit
 ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(os.environ.get("MINIGRAD_DATA", ROOT.parent / "shared" / "data"))
 WIDTHS = (3, 4, 5)
+MIN_LEN = {"cnn": max(WIDTHS), "lstm": 1, "gru": 1}  # a batch must be as long as the widest filter
 
 
 class Encoded(Dataset):
@@ -86,6 +103,16 @@ def splits(name):
     return (phrases.texts, train_labels), (dev.texts, dev.labels), (test.texts, test.labels)
 
 
+def make_model(model_name, vocab_size, embed_dim=128):
+    """The benchmark's recipe for each model (dropout 0.5 before the classifier in all four)."""
+    if model_name == "cnn":
+        return TextCNN(vocab_size, 2, embed_dim=embed_dim, num_filters=100, kernel_sizes=WIDTHS, dropout=0.5)
+    if model_name in ("lstm", "gru"):
+        return RNNClassifier(vocab_size, 2, cell=model_name, embed_dim=embed_dim, hidden_size=128,
+                             bidirectional=True, pooling="max", dropout=0.5)
+    return BowMLP(vocab_size, 2, hidden=(512, 256), dropout=0.5)
+
+
 def run(dataset, model_name, epochs, patience, max_train=None, seed=0, min_freq=1, embed_dim=128, fixed=False):
     minigrad.manual_seed(seed)
     (train_x, train_y), (val_x, val_y), (test_x, test_y) = splits(dataset)
@@ -94,16 +121,8 @@ def run(dataset, model_name, epochs, patience, max_train=None, seed=0, min_freq=
     if max_train:
         train_x, train_y = train_x[:max_train], train_y[:max_train]
     vocab = Vocab.build(train_x, min_freq=min_freq)
-    if model_name == "cnn":
-        model = TextCNN(len(vocab), 2, embed_dim=embed_dim, num_filters=100, kernel_sizes=WIDTHS, dropout=0.5)
-        collate = PadCollate(min_len=max(WIDTHS))
-    elif model_name in ("lstm", "gru"):
-        model = RNNClassifier(len(vocab), 2, cell=model_name, embed_dim=embed_dim, hidden_size=128,
-                              bidirectional=True, pooling="max", dropout=0.5)
-        collate = PadCollate()
-    else:
-        model = BowMLP(len(vocab), 2, hidden=(512, 256), dropout=0.5)
-        collate = BagCollate(len(vocab))
+    model = make_model(model_name, len(vocab), embed_dim)
+    collate = BagCollate(len(vocab)) if model_name == "mlp" else PadCollate(min_len=MIN_LEN[model_name])
     loaders = [
         DataLoader(Encoded(x, y, vocab), batch_size=50, shuffle=shuffle, collate_fn=collate)
         for (x, y), shuffle in (((train_x, train_y), True), ((val_x, val_y), False), ((test_x, test_y), False))
@@ -127,7 +146,8 @@ def main():
     parser = argparse.ArgumentParser(description="MR and SST-2 test accuracy of minigrad's MLP, TextCNN, BiLSTM, BiGRU")
     parser.add_argument("--datasets", nargs="+", default=["mr", "sst2"], choices=["mr", "sst2"])
     parser.add_argument("--models", nargs="+", default=["mlp", "cnn"], choices=["mlp", "cnn", "lstm", "gru"])
-    parser.add_argument("--epochs", type=int, default=10)
+    parser.add_argument("--epochs", type=int, default=None,
+                        help="at most this many epochs (default 10; with --folds exactly this many, default 2)")
     parser.add_argument("--patience", type=int, default=2)
     parser.add_argument("--max-train", type=int, default=None, help="use only the first N training examples")
     parser.add_argument("--seed", type=int, default=0, help="for the initial weights and the shuffling")
@@ -135,18 +155,71 @@ def main():
     parser.add_argument("--embed-dim", type=int, default=128, help="word-vector size (TextCNN, BiLSTM, BiGRU)")
     parser.add_argument("--fixed-epochs", action="store_true",
                         help="MR: train on the whole 90%% (validation part included) for exactly --epochs epochs")
+    parser.add_argument("--folds", type=int, default=None,
+                        help="MR: K-fold cross-validation (Kim's protocol is 10), each fold trained for exactly "
+                             "--epochs epochs; prints each fold and the mean +- standard error")
+    parser.add_argument("--only-folds", type=int, default=None, help="with --folds: run just the first N folds")
+    parser.add_argument("--torch", action="store_true",
+                        help="with --folds, lstm/gru: also train PyTorch's twin on the same folds and batches")
     args = parser.parse_args()
+    if args.folds is not None:
+        return cross_validation(args)
     rows = []
     for dataset in args.datasets:
         for model_name in args.models:
             print(f"\n== {dataset} / {model_name}")
-            rows.append(run(dataset, model_name, args.epochs, args.patience, args.max_train, args.seed, args.min_freq,
+            rows.append(run(dataset, model_name, args.epochs or 10, args.patience, args.max_train, args.seed, args.min_freq,
                             args.embed_dim, args.fixed_epochs))
     print("\n| dataset | model | train examples | test sentences | test accuracy | epochs (best) | s / epoch |")
     print("| --- | --- | --- | --- | --- | --- | --- |")
     for r in rows:
         print(f"| {r['dataset']} | {r['model']} | {r['train']} | {r['test']} | {100 * r['accuracy']:.1f}% | "
               f"{r['epochs']} ({r['best']}) | {r['per_epoch']:.1f} |")
+
+
+def cross_validation(args):
+    """``--folds K``: MR only, every model in --models, minigrad and (with --torch) PyTorch side by side."""
+    if args.datasets != ["mr"] or "mlp" in args.models:
+        raise SystemExit("accuracy.py --folds: cross-validation is for MR with the cnn, lstm and gru models; "
+                         "pass --datasets mr --models lstm gru (or cnn)")
+    torch = None
+    if args.torch:
+        try:
+            import torch
+        except ImportError:
+            print("PyTorch is not installed: minigrad only (pip install torch to add the twin)")
+    mr = read_mr(DATA / "mr")
+    epochs = args.epochs or 2  # the issue's reference trained 2 epochs
+    print(f"MR, {args.folds}-fold cross-validation (seed {args.seed}), {epochs} epochs per fold, no epoch picking; "
+          f"NumPy {np.__version__}" + (f", PyTorch {torch.__version__} ({torch.get_num_threads()} threads)"
+                                       if torch else "") + f"; load average {os.getloadavg()[0]:.1f} at the start")
+    summary = []
+    for model_name in args.models:
+        print(f"\n== mr / {model_name}, {args.folds} folds")
+        twin = torch if model_name in ("lstm", "gru") else None
+        if torch is not None and twin is None:
+            print(f"(no PyTorch twin for {model_name}: minigrad only)")
+        rows = []
+        for row in cross_validate(mr.texts, mr.labels, lambda v: make_model(model_name, v, args.embed_dim),
+                                  args.folds, epochs, args.seed, args.min_freq, twin, model_name,
+                                  MIN_LEN[model_name], only=args.only_folds):
+            rows.append(row)
+            line = (f"fold {row['fold']}: train {row['train']}, test {row['test']}, vocabulary {row['vocab']}: "
+                    f"minigrad {100 * row['accuracy']:.1f}% ({row['seconds']:.0f} s)")
+            if "torch_accuracy" in row:
+                line += f"   PyTorch {100 * row['torch_accuracy']:.1f}% ({row['torch_seconds']:.0f} s)"
+            print(line, flush=True)
+        frameworks = [("minigrad", "accuracy")] + ([("PyTorch", "torch_accuracy")] if "torch_accuracy" in rows[0] else [])
+        for name, key in frameworks:
+            mean, error = mean_and_error([100 * r[key] for r in rows])
+            summary.append(f"| {model_name} | {name} | {len(rows)} of {args.folds} | {epochs} | {mean:.1f}% +- {error:.1f} "
+                           f"| {min(100 * r[key] for r in rows):.1f}-{max(100 * r[key] for r in rows):.1f}% |")
+        if len(frameworks) == 2:
+            mean, error = mean_and_error([100 * (r["accuracy"] - r["torch_accuracy"]) for r in rows])
+            print(f"minigrad - PyTorch, per fold: {mean:+.1f} +- {error:.1f} points")
+    print("\n| model | framework | folds | epochs | mean test accuracy +- standard error | range over folds |")
+    print("| --- | --- | --- | --- | --- | --- |")
+    print("\n".join(summary))
 
 
 if __name__ == "__main__":

@@ -1,0 +1,107 @@
+"""benchmarks/_crossval.py (``accuracy.py --folds``): the folds, the per-fold vocabulary, and PyTorch's twin."""
+import math
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import minigrad
+from minigrad.models import RNNClassifier
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+import _crossval  # noqa: E402
+import _mr  # noqa: E402
+import accuracy  # noqa: E402
+
+
+def test_folds_partition_the_sentences_and_each_trains_on_the_rest():
+    n, k = 103, 10
+    folds = _crossval.fold_indices(n, k, seed=0)
+    assert len(folds) == k
+    tests = np.concatenate([test for _, test in folds])
+    assert sorted(tests) == list(range(n))  # every sentence is tested exactly once
+    assert [len(test) for _, test in folds] == [(i + 1) * n // k - i * n // k for i in range(k)]
+    for train, test in folds:
+        assert sorted(np.concatenate([train, test])) == list(range(n))
+
+
+def test_fold_zero_is_the_single_split_and_the_seed_decides():
+    order = np.random.default_rng(0).permutation(10662)
+    _, test = _crossval.fold_indices(10662, 10, seed=0)[0]
+    assert (test == order[: 10662 // 10]).all()  # the test tenth of the seed-0 90/10 split
+    again = _crossval.fold_indices(10662, 10, seed=0)
+    other = _crossval.fold_indices(10662, 10, seed=1)
+    assert (again[3][1] == _crossval.fold_indices(10662, 10, seed=0)[3][1]).all()
+    assert not (again[3][1] == other[3][1]).all()
+
+
+def test_too_few_folds_is_a_clear_error():
+    with pytest.raises(SystemExit, match="--folds: need between 2 and 5 folds, got 1"):
+        _crossval.fold_indices(5, 1)
+
+
+def test_mean_and_standard_error_over_folds():
+    mean, error = _crossval.mean_and_error([70.0, 74.0, 78.0])
+    assert mean == 74.0
+    assert error == pytest.approx(4.0 / math.sqrt(3))  # sample standard deviation 4, three folds
+
+
+def test_each_fold_builds_its_vocabulary_from_its_training_part_only():
+    # Sentence i holds the word "w{i}" once, plus a shared word: fold i's vocabulary lacks its test words.
+    texts = [f"good w{i}" if i % 2 else f"bad w{i}" for i in range(12)]
+    labels = [i % 2 for i in range(12)]
+    rows = list(_crossval.cross_validate(texts, labels, lambda v: accuracy.make_model("gru", v, embed_dim=4),
+                                         folds=3, epochs=1))
+    assert [r["test"] for r in rows] == [4, 4, 4]
+    # <pad>, <unk>, "good", "bad" and the 8 training sentences' own words
+    assert [r["vocab"] for r in rows] == [12, 12, 12]
+    assert all(0.0 <= r["accuracy"] <= 1.0 and "torch_accuracy" not in r for r in rows)
+
+
+@pytest.mark.parametrize("cell", ["lstm", "gru"])
+def test_the_pytorch_twin_loads_minigrads_weights_and_gives_its_outputs(cell):
+    torch = pytest.importorskip("torch")
+    minigrad.manual_seed(0)
+    model = RNNClassifier(20, 2, cell=cell, embed_dim=6, hidden_size=5, pooling="max", dropout=0.5)
+    twin = _mr.torch_rnn_classifier(torch, 20, cell, embed_dim=6, hidden_size=5, dropout=0.5)
+    twin.load_state_dict({k: torch.from_numpy(v.numpy().copy()) for k, v in model.state_dict().items()})
+    ids = np.array([[3, 4, 5, 0, 0], [7, 8, 9, 10, 11], [2, 0, 0, 0, 0]])  # right-padded, lengths 3, 5, 1
+    model.eval(), twin.eval()
+    with minigrad.no_grad(), torch.no_grad():
+        ours, theirs = model(minigrad.tensor(ids)).numpy(), twin(torch.from_numpy(ids)).numpy()
+    np.testing.assert_allclose(ours, theirs, atol=1e-6)
+
+
+def test_the_twins_word_vectors_start_as_kims_with_a_zero_pad_row():
+    torch = pytest.importorskip("torch")
+    torch.manual_seed(0)
+    weight = _mr.torch_rnn_classifier(torch, 500, "lstm").embedding.weight.detach().numpy()
+    assert (weight[0] == 0).all()
+    assert weight.min() >= -0.25 and weight.max() <= 0.25 and weight.std() > 0.1  # U[-0.25, 0.25], std 0.144
+
+
+def _tiny_mr(folder):
+    """An MR folder of 10 + 10 short sentences, cp1252 as the real one."""
+    (folder / "mr").mkdir()
+    (folder / "mr" / "rt-polarity.pos").write_bytes("".join(f"a good film {i}\n" for i in range(10)).encode("cp1252"))
+    (folder / "mr" / "rt-polarity.neg").write_bytes("".join(f"a dull film {i}\n" for i in range(10)).encode("cp1252"))
+    return folder
+
+
+def test_folds_from_the_command_line_without_pytorch_run_minigrad_alone(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(accuracy, "DATA", _tiny_mr(tmp_path))
+    monkeypatch.setitem(sys.modules, "torch", None)  # "import torch" raises ImportError
+    monkeypatch.setattr(sys, "argv", ["accuracy.py", "--datasets", "mr", "--models", "gru", "--folds", "4",
+                                      "--only-folds", "2", "--epochs", "1", "--embed-dim", "4", "--torch"])
+    accuracy.main()
+    out = capsys.readouterr().out
+    assert "PyTorch is not installed: minigrad only" in out
+    assert "fold 0: train 15, test 5" in out and "fold 1: train 15, test 5" in out and "fold 2" not in out
+    assert "| gru | minigrad | 2 of 4 | 1 |" in out and "| gru | PyTorch |" not in out
+
+
+def test_folds_are_for_mr_only(monkeypatch):
+    monkeypatch.setattr(sys, "argv", ["accuracy.py", "--datasets", "sst2", "--models", "lstm", "--folds", "10"])
+    with pytest.raises(SystemExit, match="cross-validation is for MR"):
+        accuracy.main()
