@@ -17,7 +17,7 @@ epoch times (lower is better for minigrad; 1.0 is parity).
 import argparse
 
 import numpy as np
-from _mr import index_batches, read_mr, train_minigrad, train_torch, vocabulary
+from _mr import index_batches, read_mr, torch_rnn_classifier, train_minigrad, train_torch, vocabulary
 
 import minigrad
 from minigrad.models import RNNClassifier
@@ -34,32 +34,15 @@ def minigrad_epoch(batches, vocab_size, cell):
     minigrad.manual_seed(0)
     model = RNNClassifier(vocab_size, 2, cell=cell, embed_dim=EMBED, hidden_size=HIDDEN, bidirectional=True,
                           pooling="max", dropout=DROPOUT)
-    seconds, _, loss = train_minigrad(model, batches)
+    seconds, _, _, loss = train_minigrad(model, batches)
     return seconds, loss
 
 
 def torch_epoch(batches, vocab_size, cell):
     torch.manual_seed(0)
-    rnn_utils = torch.nn.utils.rnn
-
-    class TorchRNNClassifier(torch.nn.Module):
-        def __init__(self):
-            super().__init__()
-            self.embedding = torch.nn.Embedding(vocab_size, EMBED, padding_idx=0)
-            layer = torch.nn.LSTM if cell == "lstm" else torch.nn.GRU
-            self.rnn = layer(EMBED, HIDDEN, batch_first=True, bidirectional=True)
-            self.dropout = torch.nn.Dropout(DROPOUT)
-            self.fc = torch.nn.Linear(2 * HIDDEN, 2)
-
-        def forward(self, ids):
-            lengths = (ids != 0).sum(dim=1).clamp(min=1)
-            packed = rnn_utils.pack_padded_sequence(self.embedding(ids), lengths, batch_first=True,
-                                                    enforce_sorted=False)
-            output, _ = self.rnn(packed)
-            padded, _ = rnn_utils.pad_packed_sequence(output, batch_first=True, padding_value=float("-inf"))
-            return self.fc(self.dropout(padded.amax(dim=1)))
-
-    return train_torch(TorchRNNClassifier(), batches, torch)
+    model = torch_rnn_classifier(torch, vocab_size, cell, embed_dim=EMBED, hidden_size=HIDDEN, dropout=DROPOUT)
+    seconds, _, loss = train_torch(model, batches, torch)
+    return seconds, loss
 
 
 def main():
