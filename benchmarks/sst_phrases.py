@@ -13,21 +13,22 @@ CNN-rand rest on.  Here:
 - TextCNN: embeddings of 128 from U[-0.25, 0.25], 100 filters each of widths
   3, 4, 5, dropout 0.5, Adam 1e-3, batch 50 (the PyTorch reference recipe of
   ``../shared/data/README.md``: 46.4% dev, 45.3% test after one epoch);
-- padding as in Kim's code (``--padding both``, the default): 4 ``<pad>``
-  before the words and at least 4 after.  Padding after the words only
-  (``--padding post``, ``PadCollate(min_len=5)``) lets a filter see the
-  first word only through its first column, and a one-word phrase (17,007
-  of the 157,401) through that column alone: a third of the training
-  phrases are one or two words long, and what the filters learn from them
-  should carry to every position of a sentence.
+- padding as in Kim's code (``--padding both``, the default), since his
+  figures are the target: 4 ``<pad>`` before the words and at least 4
+  after, so that every word, the first included, meets every column of
+  every filter.  ``--padding post`` pads after the words only
+  (``PadCollate(min_len=5)``, what ``python -m minigrad train`` does): there
+  a filter sees the first word only through its first column, and a
+  one-word phrase (17,007 of the 157,401) through that column alone.  The
+  runs measured so far did not tell the two apart beyond the noise of one
+  seed (README, "phrase-level SST").
 
 ``--torch`` then trains a PyTorch twin (``_sst.py``) on the very batches
 minigrad trained on, recorded as they were made: same vocabulary, ids,
 padding and order; only the initial weights and the dropout masks are
-PyTorch's own.  Its figures print beside minigrad's.  The twin is how the
-gap to the reference was looked for: on the same batches both engines
-score alike, so what separates either from 46.4% is the protocol or the
-seed, not the engine (README, "phrase-level SST").
+PyTorch's own.  Its figures print beside minigrad's.  On the same batches
+both engines score alike, so what separates either from the reference's
+46.4% is not the engine (``sst_bisect.py`` compares one choice at a time).
 
     python benchmarks/sst_phrases.py                          # both tasks, up to 3 epochs each
     python benchmarks/sst_phrases.py --tasks sst1 --epochs 2 --torch
