@@ -64,3 +64,32 @@ def test_the_twin_computes_what_minigrads_textcnn_computes():
     got = twin(torch.from_numpy(ids.numpy())).detach().numpy()
     np.testing.assert_allclose(got, expected, rtol=1e-5, atol=1e-6)
     assert twin.embedding.padding_idx == 0 and not twin.embedding.weight[0].any()
+
+
+def test_five_adam_steps_move_minigrads_textcnn_as_they_move_the_twin():
+    """Same weights, same batches, dropout off: the engines agree step by step (so a gap in accuracy is not theirs)."""
+    torch = pytest.importorskip("torch")
+    import minigrad.nn.functional as F
+
+    minigrad.manual_seed(1)
+    ours = TextCNN(30, 5, embed_dim=8, num_filters=4, kernel_sizes=(3, 4, 5), dropout=0.0)
+    twin = _sst.textcnn(torch, 30, 5, embed_dim=8, num_filters=4, kernel_sizes=(3, 4, 5), dropout=0.0)
+    mine = dict(ours.named_parameters())
+    with torch.no_grad():
+        for name, p in twin.named_parameters():
+            p.copy_(torch.from_numpy(mine[name].detach().numpy()))
+    rng = np.random.default_rng(0)
+    ids = [list(rng.integers(1, 30, size=n)) for n in (1, 2, 6, 3, 1, 9, 4, 2)]
+    labels = list(rng.integers(0, 5, size=len(ids)))
+    batches = (_sst.batches_of(ids, labels, batch_size=4, padding="both") * 3)[:5]  # 5 steps of 4 phrases
+    optimizer = minigrad.optim.Adam(ours.parameters(), lr=1e-2)
+    for x, y in batches:
+        loss = F.cross_entropy(ours(minigrad.tensor(x)), minigrad.tensor(y))
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+    _sst.train_epoch(torch, twin, torch.optim.Adam(twin.parameters(), lr=1e-2), batches)
+    for name, p in twin.named_parameters():
+        np.testing.assert_allclose(mine[name].detach().numpy(), p.detach().numpy(), rtol=1e-4, atol=1e-5,
+                                   err_msg=name)
+    assert not mine["embedding.weight"].detach().numpy()[0].any()  # <pad> stays zero in both
