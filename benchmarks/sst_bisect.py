@@ -72,14 +72,16 @@ def main():
     parser.add_argument("--task", choices=["sst1", "sst2"], default="sst1")
     parser.add_argument("--epochs", type=int, default=1)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--max-train", type=int, default=None, help="use only the first N training phrases")
     args = parser.parse_args()
     fine = args.task == "sst1"
     train, dev, test = (read_sst_trees(DATA / name, phrases=name == "train.txt", fine_grained=fine, lowercase=True)
                         for name in ("train.txt", "dev.txt", "test.txt"))
     vocab = Vocab.build(train.texts) if args.tokens == "minigrad" else Vocab.build(train.texts, tokenizer=str.split)
     train_ids, dev_ids, test_ids = ([vocab.encode(t) for t in d.texts] for d in (train, dev, test))
+    train_ids, train_labels = train_ids[:args.max_train], train.labels[:args.max_train]
     rng = np.random.default_rng(args.seed)
-    epochs = [batches_of(train_ids, train.labels, 50, rng.permutation(len(train_ids)), padding=args.padding)
+    epochs = [batches_of(train_ids, train_labels, 50, rng.permutation(len(train_ids)), padding=args.padding)
               for _ in range(args.epochs)]
     dev_batches = batches_of(dev_ids, dev.labels, 50, padding=args.padding)
     test_batches = batches_of(test_ids, test.labels, 50, padding=args.padding)
