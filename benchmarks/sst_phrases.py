@@ -12,10 +12,27 @@ CNN-rand rest on.  Here:
   SST-1, 1,821 for SST-2);
 - TextCNN: embeddings of 128 from U[-0.25, 0.25], 100 filters each of widths
   3, 4, 5, dropout 0.5, Adam 1e-3, batch 50 (the PyTorch reference recipe of
-  ``../shared/data/README.md``: 46.4% dev, 45.3% test after one epoch).
+  ``../shared/data/README.md``: 46.4% dev, 45.3% test after one epoch);
+- padding as in Kim's code (``--padding both``, the default), since his
+  figures are the target: 4 ``<pad>`` before the words and at least 4
+  after, so that every word, the first included, meets every column of
+  every filter.  ``--padding post`` pads after the words only
+  (``PadCollate(min_len=5)``, what ``python -m minigrad train`` does): there
+  a filter sees the first word only through its first column, and a
+  one-word phrase (17,007 of the 157,401) through that column alone.  Over
+  three seeds of the PyTorch twin, Kim's padding gave 1.2 points more dev
+  accuracy on average and 0.6 less test accuracy: no gain that holds on
+  both (README, "phrase-level SST").
+
+``--torch`` then trains a PyTorch twin (``_sst.py``) on the very batches
+minigrad trained on, recorded as they were made: same vocabulary, ids,
+padding and order; only the initial weights and the dropout masks are
+PyTorch's own.  Its figures print beside minigrad's.  On the same batches
+both engines score alike, so what separates either from the reference's
+46.4% is not the engine (``sst_bisect.py`` compares one choice at a time).
 
     python benchmarks/sst_phrases.py                          # both tasks, up to 3 epochs each
-    python benchmarks/sst_phrases.py --tasks sst1 --epochs 1
+    python benchmarks/sst_phrases.py --tasks sst1 --epochs 2 --torch
 """
 import argparse
 import os
@@ -29,13 +46,15 @@ from minigrad.models import TextCNN
 from minigrad.text import PadCollate, Vocab
 from minigrad.train import evaluate, fit
 
+from _sst import KimPadCollate, Recorder, load_torch, run_twin
 from accuracy import WIDTHS, Encoded  # benchmarks/accuracy.py: (ids, label) pairs, Kim's filter widths
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(os.environ.get("MINIGRAD_DATA", ROOT.parent / "shared" / "data")) / "sst_trees"
 
 
-def run(task, epochs, patience, seed=0, max_train=None):
+def run(task, epochs, patience, seed=0, max_train=None, padding="both", torch=None):
+    """Train and score minigrad's TextCNN; with ``torch``, then the PyTorch twin on the very same batches."""
     minigrad.manual_seed(seed)
     fine = task == "sst1"
     train = read_sst_trees(DATA / "train.txt", phrases=True, fine_grained=fine, lowercase=True)
@@ -45,10 +64,11 @@ def run(task, epochs, patience, seed=0, max_train=None):
     vocab = Vocab.build(train_x)
     model = TextCNN(len(vocab), len(train.label_names), embed_dim=128, num_filters=100, kernel_sizes=WIDTHS,
                     dropout=0.5)
-    collate = PadCollate(min_len=max(WIDTHS))
-    loaders = [DataLoader(Encoded(x, y, vocab), batch_size=50, shuffle=shuffle, collate_fn=collate)
-               for x, y, shuffle in ((train_x, train_y, True), (dev.texts, dev.labels, False),
-                                     (test.texts, test.labels, False))]
+    collate = KimPadCollate(max(WIDTHS) - 1) if padding == "both" else PadCollate(min_len=max(WIDTHS))
+    train_collate = Recorder(collate, -(-len(train_x) // 50)) if torch else collate
+    loaders = [DataLoader(Encoded(x, y, vocab), batch_size=50, shuffle=shuffle, collate_fn=c)
+               for x, y, shuffle, c in ((train_x, train_y, True, train_collate), (dev.texts, dev.labels, False, collate),
+                                        (test.texts, test.labels, False, collate))]
     optimizer = minigrad.optim.Adam(model.parameters(), lr=1e-3)
     start = time.perf_counter()
     history = fit(model, optimizer, loaders[0], loaders[1], epochs=epochs, early_stopping_patience=patience,
@@ -56,8 +76,13 @@ def run(task, epochs, patience, seed=0, max_train=None):
     elapsed = time.perf_counter() - start
     _, test_accuracy = evaluate(model, loaders[2])
     epochs_run = len(history["train_loss"])
-    return dict(task=task, train=len(train_x), test=len(test.texts), dev=max(history["val_accuracy"]),
-                accuracy=test_accuracy, epochs=epochs_run, best=history.best_epoch, per_epoch=elapsed / epochs_run)
+    result = dict(task=task, train=len(train_x), test=len(test.texts), dev=max(history["val_accuracy"]),
+                  accuracy=test_accuracy, epochs=epochs_run, best=history.best_epoch, per_epoch=elapsed / epochs_run)
+    if torch is None:
+        return result, None
+    as_numpy = [[(ids.numpy(), labels.numpy()) for ids, labels in loader] for loader in loaders[1:]]
+    twin = run_twin(torch, train_collate.epochs, *as_numpy, len(vocab), len(train.label_names), seed=seed)
+    return result, dict(twin, task=task, train=len(train_x), test=len(test.texts))
 
 
 def main():
@@ -67,17 +92,31 @@ def main():
     parser.add_argument("--patience", type=int, default=1)
     parser.add_argument("--seed", type=int, default=0, help="for the initial weights and the shuffling")
     parser.add_argument("--max-train", type=int, default=None, help="use only the first N training phrases")
+    parser.add_argument("--padding", choices=["both", "post"], default="both",
+                        help="both: 4 <pad> before and after the words, as Kim's code (the default); "
+                             "post: after the words only, to at least 5 (PadCollate(min_len=5))")
+    parser.add_argument("--torch", action="store_true",
+                        help="also train a PyTorch twin on the same batches and print its figures beside minigrad's")
     args = parser.parse_args()
+    torch = None
+    if args.torch:
+        torch = load_torch()
+        if torch is None:
+            print("--torch: PyTorch is not installed; the twin is skipped (minigrad never needs it)")
+        else:
+            torch.set_num_threads(int(os.environ.get("OPENBLAS_NUM_THREADS", "1")))  # NumPy's share of the cores
     rows = []
     for task in args.tasks:
-        print(f"\n== {task}: TextCNN on the phrases of sst_trees/train.txt", flush=True)
-        rows.append(run(task, args.epochs, args.patience, args.seed, args.max_train))
-        r = rows[-1]
-        print(f"{task}: test {100 * r['accuracy']:.1f}% (dev {100 * r['dev']:.1f}%)", flush=True)
-    print("\n| task | training phrases | test sentences | dev accuracy | test accuracy | epochs (best) | s / epoch |")
-    print("| --- | --- | --- | --- | --- | --- | --- |")
-    for r in rows:
-        print(f"| {r['task']} | {r['train']:,} | {r['test']:,} | {100 * r['dev']:.1f}% | {100 * r['accuracy']:.1f}% "
+        print(f"\n== {task}: TextCNN on the phrases of sst_trees/train.txt, padding {args.padding}", flush=True)
+        result, twin = run(task, args.epochs, args.patience, args.seed, args.max_train, args.padding, torch)
+        rows += [("minigrad", result)] + ([("PyTorch twin", twin)] if twin else [])
+        for who, r in rows[-2 if twin else -1:]:
+            print(f"{task} {who}: test {100 * r['accuracy']:.1f}% (dev {100 * r['dev']:.1f}%)", flush=True)
+    print(f"\npadding {args.padding}, seed {args.seed}, load average {os.getloadavg()[0]:.1f} at the end")
+    print("| task | engine | training phrases | test sentences | dev accuracy | test accuracy | epochs (best) | s / epoch |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- |")
+    for who, r in rows:
+        print(f"| {r['task']} | {who} | {r['train']:,} | {r['test']:,} | {100 * r['dev']:.1f}% | {100 * r['accuracy']:.1f}% "
               f"| {r['epochs']} ({r['best']}) | {r['per_epoch']:.1f} |")
 
 

@@ -1,0 +1,158 @@
+"""The PyTorch twin of benchmarks/sst_phrases.py: the same TextCNN, trained on the very batches minigrad saw.
+
+``Recorder`` wraps the benchmark's ``collate_fn`` and keeps a NumPy copy of
+every batch it makes, epoch by epoch, so the twin replays minigrad's run
+batch for batch: same vocabulary, same ids, same padding, same order.  Only
+the initial weights and the dropout masks are the twin's own (PyTorch's
+generator, seeded with the same number).
+
+PyTorch is optional: ``load_torch()`` returns None without it.
+"""
+import time
+
+import numpy as np
+
+
+def load_torch():
+    """The torch module, or None when it is not installed (it is never a dependency)."""
+    try:
+        import torch
+    except ImportError:
+        return None
+    return torch
+
+
+class Recorder:
+    """A ``collate_fn`` that passes batches through and keeps (ids, labels) as NumPy arrays.
+
+    ``epochs`` is a list of epochs, each a list of batches; a new epoch
+    starts after every ``batches_per_epoch`` batches.
+    """
+
+    def __init__(self, collate, batches_per_epoch):
+        self.collate, self.batches_per_epoch = collate, batches_per_epoch
+        self.epochs = []
+
+    def __call__(self, batch):
+        ids, labels = self.collate(batch)
+        if not self.epochs or len(self.epochs[-1]) == self.batches_per_epoch:
+            self.epochs.append([])
+        self.epochs[-1].append((ids.numpy().copy(), labels.numpy().copy()))
+        return ids, labels
+
+
+def textcnn(torch, vocab_size, num_classes, embed_dim=128, num_filters=100, kernel_sizes=(3, 4, 5), dropout=0.5):
+    """minigrad.models.TextCNN written in PyTorch as a PyTorch user would: the same layers and initialisation.
+
+    Embeddings from U[-0.25, 0.25] with the ``<pad>`` row (id 0) zero and
+    never updated (``padding_idx=0``); the convolutions and the classifier
+    keep PyTorch's default initialisation, as minigrad's do.
+    """
+    nn = torch.nn
+
+    class TextCNN(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.embedding = nn.Embedding(vocab_size, embed_dim, padding_idx=0)
+            nn.init.uniform_(self.embedding.weight, -0.25, 0.25)
+            with torch.no_grad():
+                self.embedding.weight[0] = 0.0
+            self.convs = nn.ModuleList([nn.Conv1d(embed_dim, num_filters, k) for k in kernel_sizes])
+            self.dropout = nn.Dropout(dropout)
+            self.fc = nn.Linear(num_filters * len(kernel_sizes), num_classes)
+
+        def forward(self, ids):
+            x = self.embedding(ids).transpose(1, 2)
+            pooled = [torch.relu(conv(x)).amax(dim=2) for conv in self.convs]
+            return self.fc(self.dropout(torch.cat(pooled, dim=1)))
+
+    return TextCNN()
+
+
+def train_epoch(torch, model, optimizer, batches):
+    """One pass of Adam over ``batches`` of NumPy (ids, labels); returns the seconds it took."""
+    model.train()
+    start = time.perf_counter()
+    for ids, labels in batches:
+        loss = torch.nn.functional.cross_entropy(model(torch.from_numpy(ids)), torch.from_numpy(labels))
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+    return time.perf_counter() - start
+
+
+def accuracy(torch, model, batches):
+    """The fraction of examples in ``batches`` whose arg-max logit is the label, in eval mode (dropout off)."""
+    model.eval()
+    correct = seen = 0
+    with torch.no_grad():
+        for ids, labels in batches:
+            predicted = model(torch.from_numpy(ids)).argmax(1).numpy()
+            correct += int((predicted == labels).sum())
+            seen += len(labels)
+    return correct / seen
+
+
+def run_twin(torch, train_epochs, dev_batches, test_batches, vocab_size, num_classes, seed=0, **model_args):
+    """Train the twin on ``train_epochs`` (a list of batch lists), scoring dev and test after each epoch.
+
+    Returns a dict like the benchmark's: dev and test accuracy at the epoch
+    of best dev accuracy, that epoch (from 1), and seconds per epoch.
+    """
+    torch.manual_seed(seed)
+    model = textcnn(torch, vocab_size, num_classes, **model_args)
+    optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
+    rows, seconds = [], 0.0
+    for epoch, batches in enumerate(train_epochs, start=1):
+        seconds += train_epoch(torch, model, optimizer, batches)
+        dev, test = accuracy(torch, model, dev_batches), accuracy(torch, model, test_batches)
+        print(f"  PyTorch twin, epoch {epoch}: dev {100 * dev:.1f}%  test {100 * test:.1f}%", flush=True)
+        rows.append((dev, -epoch, test))
+    dev, neg_epoch, test = max(rows)  # the first epoch of best dev accuracy, as fit(restore_best=True) keeps
+    return dict(dev=dev, accuracy=test, best=-neg_epoch, epochs=len(rows), per_epoch=seconds / len(rows))
+
+
+def batches_of(ids, labels, batch_size, order=None, min_len=5, padding="post"):
+    """Lists of token ids as (ids (B, L), labels (B,)) batches, each padded to its longest member.
+
+    ``padding``: "post" puts the ``<pad>`` ids after the words (PadCollate's
+    way); "both" puts ``max(widths) - 1`` = ``min_len - 1`` of them before the
+    words as well, as Kim's code did, so the first word also meets every
+    column of every filter.
+    """
+    order = np.arange(len(ids)) if order is None else order
+    lead = min_len - 1 if padding == "both" else 0
+    out = []
+    for start in range(0, len(order), batch_size):
+        rows = order[start:start + batch_size]
+        longest = max(len(ids[i]) for i in rows)
+        length = max(min_len, lead + longest + lead)
+        block = np.zeros((len(rows), length), dtype=np.int64)
+        for r, i in enumerate(rows):
+            block[r, lead:lead + len(ids[i])] = ids[i]
+        out.append((block, np.asarray([labels[i] for i in rows], dtype=np.int64)))
+    return out
+
+
+class KimPadCollate:
+    """A ``collate_fn`` that pads on both sides, as Kim's code did: ``lead`` <pad> ids before the words and after.
+
+    ``lead`` = widest filter - 1, so every word, the first and last included,
+    meets every column of every filter (with padding after the words only,
+    the first word is only ever seen by a filter's first column, and a
+    one-word phrase by that column alone).  The batch is then padded at the
+    end to its longest member, as ``PadCollate`` does.
+    """
+
+    def __init__(self, lead):
+        from minigrad.text import PadCollate
+
+        self.lead = lead
+        self.pad = PadCollate(min_len=2 * lead + 1)
+
+    def __call__(self, batch):
+        zeros = [0] * self.lead
+        return self.pad([(zeros + list(ids) + zeros, *rest) for ids, *rest in batch])
+
+    def __repr__(self):
+        return f"KimPadCollate(lead={self.lead})"
