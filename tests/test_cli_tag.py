@@ -70,6 +70,7 @@ def test_train_writes_a_tagging_run_with_the_tag_names(run, capsys):
     assert sorted(os.listdir(run)) == ["config.json", "history.png", "metrics.json", "model.npz", "vocab.json"]
     config = _json(run / "config.json")
     assert config["task"] == "tag" and config["model"] == "lstm" and config["lowercase"] is True
+    assert config["bidirectional"] is True  # what was built: a recurrent tagger reads both ways
     assert config["label_names"] == minigrad.datasets.UPOS_TAGS  # the file's tags are UPOS: all 17, in UPOS order
     assert config["options"]["task"] == "tag"  # --resume rebuilds the task from the options
     metrics = _json(run / "metrics.json")

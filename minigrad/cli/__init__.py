@@ -119,7 +119,7 @@ def build_parser():
     add("--kernel-sizes", type=_int_list, default=[3, 4, 5], help="cnn: filter widths, in words")
     add("--hidden", type=_int_list, default=[512, 256], help="mlp: hidden layer sizes")
     add("--hidden-size", type=_positive(int), default=128, help="lstm/gru/rnn: state size per direction")
-    add("--bidirectional", action="store_true", help="lstm/gru/rnn: read each sentence both ways")
+    add("--bidirectional", action="store_true", help="lstm/gru/rnn: read each sentence both ways (a tagger, --task tag, always does)")
     add("--pooling", choices=("last", "max", "attention"), default="max",
         help="lstm/gru/rnn: final states, max over the words, or attention pooling")
     add("--dropout", type=_dropout, default=0.5, help="dropout probability")

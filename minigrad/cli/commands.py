@@ -53,7 +53,9 @@ def cmd_train(args):
                   "dropout": args.dropout, "max_len": args.max_len, "status": "complete",
                   "options": _options(args)}
         if tagging:  # words lower-cased, sentences never cut: a tag per word
+            # A recurrent tagger always reads both ways (models.py builds it so): the config says what was built.
             config.update(task="tag", lowercase=True, word_dropout=args.word_dropout, max_len=None,
+                          bidirectional=args.model in ("lstm", "gru"),
                           **char_config(args, train))
         loaders = (tag_loaders if tagging else _sentence_loaders)(config, vocab, parts, args)
         model = build_model(config)
