@@ -190,3 +190,31 @@ def torch_rnn_classifier(torch, vocab_size, cell="lstm", embed_dim=128, hidden_s
             return self.fc(self.dropout(padded.amax(dim=1)))
 
     return TorchRNNClassifier()
+
+
+def torch_textcnn(torch, vocab_size, num_classes, embed_dim=128, num_filters=100, kernel_sizes=(3, 4, 5), dropout=0.5):
+    """minigrad.models.TextCNN written in PyTorch as a PyTorch user would: the same layers and initialisation.
+
+    Embeddings from U[-0.25, 0.25] with the ``<pad>`` row (id 0) zero and
+    never updated (``padding_idx=0``); the convolutions and the classifier
+    keep PyTorch's default initialisation, as minigrad's do.
+    """
+    nn = torch.nn
+
+    class TextCNN(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.embedding = nn.Embedding(vocab_size, embed_dim, padding_idx=0)
+            nn.init.uniform_(self.embedding.weight, -0.25, 0.25)
+            with torch.no_grad():
+                self.embedding.weight[0] = 0.0
+            self.convs = nn.ModuleList([nn.Conv1d(embed_dim, num_filters, k) for k in kernel_sizes])
+            self.dropout = nn.Dropout(dropout)
+            self.fc = nn.Linear(num_filters * len(kernel_sizes), num_classes)
+
+        def forward(self, ids):
+            x = self.embedding(ids).transpose(1, 2)
+            pooled = [torch.relu(conv(x)).amax(dim=2) for conv in self.convs]
+            return self.fc(self.dropout(torch.cat(pooled, dim=1)))
+
+    return TextCNN()

@@ -17,7 +17,7 @@ import resource
 import subprocess
 import sys
 
-from _mr import compare, index_batches, read_mr, train_minigrad, train_torch, vocabulary
+from _mr import compare, index_batches, read_mr, torch_textcnn, train_minigrad, train_torch, vocabulary
 
 import minigrad
 from minigrad.models import TextCNN
@@ -41,21 +41,7 @@ def minigrad_epoch(batches, vocab_size, trace_memory=False):
 
 def torch_model(vocab_size):
     torch.manual_seed(0)
-
-    class TorchTextCNN(torch.nn.Module):
-        def __init__(self):
-            super().__init__()
-            self.embedding = torch.nn.Embedding(vocab_size, EMBED, padding_idx=0)
-            self.convs = torch.nn.ModuleList(torch.nn.Conv1d(EMBED, FILTERS, k) for k in WIDTHS)
-            self.dropout = torch.nn.Dropout(DROPOUT)
-            self.fc = torch.nn.Linear(FILTERS * len(WIDTHS), 2)
-
-        def forward(self, ids):
-            x = self.embedding(ids).transpose(1, 2)
-            pooled = [torch.relu(conv(x)).max(dim=2).values for conv in self.convs]
-            return self.fc(self.dropout(torch.cat(pooled, dim=1)))
-
-    return TorchTextCNN()
+    return torch_textcnn(torch, vocab_size, 2, EMBED, FILTERS, WIDTHS, DROPOUT)
 
 
 def torch_epoch(batches, vocab_size):
