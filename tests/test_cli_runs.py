@@ -118,11 +118,19 @@ def test_ctrl_c_before_the_first_epoch_ends_leaves_nothing(tmp_path, monkeypatch
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGINT to a child process is POSIX")
+def _hear_sigint():
+    """In the child, before Python starts: Ctrl-C does its default thing.  A shell that starts a job in the
+    background (``pytest &``, nohup) sets SIGINT to "ignore", the child would inherit that, and Python
+    installs its KeyboardInterrupt handler only where SIGINT is not ignored."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_a_real_sigint_keeps_an_interrupted_run(tmp_path):
     out = tmp_path / "run"
     proc = subprocess.Popen([sys.executable, "-u", "-m", "minigrad", "train", *SMALL, "--synthetic-size", "600",
                              "--epochs", "500", "--patience", "0", "--out", str(out)],
-                            cwd=tmp_path, env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            cwd=tmp_path, env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=_hear_sigint)
     try:
         for line in proc.stdout:  # wait until two epochs have finished (and their checkpoints are written)
             if line.startswith("epoch   2/"):
