@@ -119,7 +119,9 @@ often as you like.  Total: {total} points.
    keeps what backward needs and `ctx.saved_tensors` gives it back.
    `grad_output` is read-only, as in minigrad's engine.
 4. A submission may import `numpy`, `math`, `from minigrad import Function`
-   and your own modules in this folder, nothing else.
+   and your own modules in this folder, nothing else; of NumPy it uses
+   `numpy`, `numpy.linalg`, `numpy.random` and `numpy.fft`, and the only
+   special method a class of yours may define is `__init__`.
 5. Grade yourself from this folder:
 
        python -m minigrad.exercises check .

@@ -54,11 +54,40 @@ def test_an_honest_file_with_a_helper_module_passes(tmp_path):
     ("import numpy as np\nx = np.lib", ".lib"),
     ("from numpy import load", "from numpy import load"),
     ("from . import helper", "relative imports"),
+    # The climbs that need no underscore: a generator's frame, NumPy's other modules, builtins as attributes.
+    ("def f():\n    yield\nb = f().gi_frame", ".gi_frame"),
+    ("b = frame.f_builtins", ".f_builtins"),
+    ("import numpy as np\nnp.zeros(3).dump('f')", ".dump"),
+    ("import numpy as np\nx = np.ma", ".ma"),
+    ("import numpy as np\nx = np.random.mtrand", ".mtrand"),
+    ("from numpy import ma", "from numpy import ma"),
+    ("x = y.exec", ".exec"),
+    ("A = type('A', (), {})", "type"),
 ])
 def test_each_forbidden_construct_is_named_with_its_line(tmp_path, line, words):
     found = problems(tmp_path, "x = 1\n" + line + "\n")
     assert found and words in found[-1]
     assert f"line {line.count(chr(10)) + 2}" in found[-1]
+
+
+def test_a_match_pattern_cannot_read_what_an_attribute_may_not(tmp_path):
+    found = problems(tmp_path, "match f:\n    case object(__globals__=g):\n        pass\n")
+    assert found == ["linear.py, line 2: the pattern's attribute __globals__ is not allowed: a submission uses no "
+                     "attribute that starts with an underscore."]
+    assert problems(tmp_path, "match f:\n    case object(gi_frame=g):\n        pass\n")
+
+
+def test_a_class_may_define_init_but_no_other_special_method(tmp_path):
+    found = problems(tmp_path, "class A:\n    @property\n    def __array_interface__(self):\n        return {}\n")
+    assert len(found) == 1 and "line 3: defining __array_interface__ is not allowed" in found[0]
+    assert problems(tmp_path, "class A:\n    def __init__(self, x):\n        self.x = x\n") == []
+
+
+def test_honest_names_that_resemble_refused_ones_pass(tmp_path):
+    source = ("import numpy as np\nfrom minigrad import Function\n\nx = np.ones(3)\nzero = x.dtype.type(0)\n"
+              "norm = np.linalg.norm(x)\nrng = np.random.default_rng(0)\nnoise = rng.normal(size=3)\n"
+              "spectrum = np.fft.rfft(x)\nf_x, gi = 1, 2\n")
+    assert problems(tmp_path, source) == []
 
 
 def test_a_helper_module_is_read_by_the_same_rules(tmp_path):
