@@ -25,7 +25,8 @@ the file (no pickle, ever: object arrays are refused from their header);
 memory it cannot justify (every array's size is read from its header first,
 and their total must fit within the file's own size, since ``save`` does not
 compress, and within ``max_bytes``; so a 500 KB zip bomb naming one 512 MiB
-array eight times, or a declared (10^13,) shape, fails in milliseconds);
+array eight times, a declared (10^13,) shape, or a (-10^13,) one declared
+beside it to cancel it out, fails in milliseconds);
 an array used twice (each is read at most once); metadata nested deeper than
 ``MAX_DEPTH``.  Every failure is a ``CheckpointError`` that says what is wrong.
 
@@ -226,6 +227,9 @@ def _npy_header(f, path, name):
     version = npy_format.read_magic(f)
     read_header = npy_format.read_array_header_1_0 if version == (1, 0) else npy_format.read_array_header_2_0
     shape, _, dtype = read_header(f)
+    if any(size < 0 for size in shape):  # NumPy's header reader lets it pass; it would offset another array's size
+        raise CheckpointError(f"{path}: array {name!r} declares the shape {shape}; a size below zero means the "
+                              "file is damaged or crafted, and it was not read")
     if dtype.kind not in _ARRAY_KINDS or dtype.hasobject:
         raise CheckpointError(f"{path}: array {name!r} has dtype {dtype}, which would need pickle to load; "
                               "minigrad only reads bool, integer, float and complex arrays")

@@ -354,6 +354,14 @@ def test_a_huge_declared_shape_is_refused_before_allocation(tmp_path):
         load(path)
 
 
+def test_a_negative_dimension_cannot_hide_a_huge_array(tmp_path):
+    # (-10^11,) would cancel (10^11,) in the sum of declared sizes, letting 745 GiB past both bounds.
+    path = _crafted(tmp_path / "neg.npz", {"kind": "ndarray", "array": "a0"},
+                    {"a0": _npy_header_only((10**11,)), "a1": _npy_header_only((-10**11,))})
+    with pytest.raises(CheckpointError, match=r"neg.npz: array 'a1' declares the shape \(-100000000000,\)"):
+        load(path)
+
+
 def test_max_bytes_bounds_a_genuine_checkpoint(tmp_path):
     path = tmp_path / "w.npz"
     save({"w": minigrad.zeros(1000)}, path)

@@ -308,8 +308,8 @@ def read_npz(path, limit=ARRAY_LIMIT):
                     header = np.lib.format.read_array_header_1_0 if version == (1, 0) else \
                         np.lib.format.read_array_header_2_0
                     shape, _, dtype = header(member)
-                if dtype.kind not in "biufU" or len(shape) > 8:
-                    raise ValueError(f"{key} has dtype {dtype} or {len(shape)} dimensions")
+                if dtype.kind not in "biufU" or len(shape) > 8 or any(size < 0 for size in shape):
+                    raise ValueError(f"{key} has dtype {dtype} or shape {shape}")
                 count = math.prod(shape)
                 if count > limit or count * dtype.itemsize > info.file_size:
                     raise ValueError(f"{key} declares shape {shape}, more than the file holds or may hold")

@@ -129,6 +129,14 @@ def test_a_shape_larger_than_the_file_is_refused_before_allocating(tmp_path):
         sandbox.read_npz(tmp_path / "r.npz")
 
 
+def test_a_negative_size_is_refused_unread(tmp_path):
+    header = b"{'descr': '<f8', 'fortran_order': False, 'shape': (-8,), }".ljust(117) + b"\n"
+    with zipfile.ZipFile(tmp_path / "r.npz", "w") as archive:
+        archive.writestr("out0.npy", b"\x93NUMPY\x01\x00" + len(header).to_bytes(2, "little") + header)
+    with pytest.raises(ValueError, match=r"out0 has dtype float64 or shape \(-8,\)"):
+        sandbox.read_npz(tmp_path / "r.npz")
+
+
 def test_an_unexpected_name_and_a_non_zip_are_refused(tmp_path):
     np.savez(tmp_path / "r.npz", **{"../../etc": np.zeros(1)})
     with pytest.raises(ValueError, match="unexpected entry"):
