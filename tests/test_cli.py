@@ -198,12 +198,23 @@ def test_vocabulary_from_another_run(run, tmp_path, capsys):
 def test_checkpoint_that_does_not_match_the_model(run, tmp_path, capsys):
     copy = _copy(run, tmp_path)
     config = json.loads((copy / "config.json").read_text())
-    config["num_filters"] = 9
+    config["num_filters"] = 7
     (copy / "config.json").write_text(json.dumps(config))
     line = _error(capsys, 2, ["predict", "--run", str(copy), "the plot is good"])
     assert "model.npz does not match" in line and "shape" in line
     (copy / "model.npz").write_bytes(b"not a checkpoint")
     assert "not a minigrad checkpoint" in _error(capsys, 2, ["predict", "--run", str(copy), "a"])
+
+
+@pytest.mark.parametrize("field, value", [("embed_dim", 10**7), ("num_filters", 9), ("kernel_sizes", [2, 10**8])])
+def test_a_config_asking_for_more_than_the_checkpoint_holds_is_refused_before_building(run, tmp_path, capsys, field,
+                                                                                       value):
+    copy = _copy(run, tmp_path)
+    config = json.loads((copy / "config.json").read_text())
+    config[field] = value  # embed_dim 10^7 would be 8 GB of weights, filled before anything compared them
+    (copy / "config.json").write_text(json.dumps(config))
+    line = _error(capsys, 2, ["predict", "--run", str(copy), "the plot is good"])
+    assert "config.json describes a model of" in line and "different runs" in line
 
 
 def test_not_a_run_folder(run, tmp_path, capsys):

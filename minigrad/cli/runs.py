@@ -24,7 +24,7 @@ import time
 from ..atomic import remove_stale, temporary_path
 from ..serialization import load
 from .errors import UsageError
-from .models import build_model
+from .models import build_model, parameter_count
 
 
 class RunFolder:
@@ -147,12 +147,23 @@ def load_run(folder):
     if len(vocab) != config.get("vocab_size"):
         raise UsageError(f"{folder}: vocab.json has {len(vocab)} tokens but the model was built for "
                          f"{config.get('vocab_size')}; the folder mixes files from different runs")
+    state = load(os.path.join(folder, "model.npz"))  # bounded by the file's own size
     try:
-        model = build_model(config)
+        held = sum(value.numel() for value in state["model"].values())
+    except (KeyError, TypeError, AttributeError):
+        raise UsageError(f"{folder}/model.npz holds no model state (a dict of tensors under 'model'); "
+                         "train the run again") from None
+    try:
+        wanted = parameter_count(config)
+        # Checked before the model is built: a config asking for more would fill the memory with its weights first.
+        if wanted <= held:
+            model = build_model(config)
     except (KeyError, TypeError, ValueError) as err:
         raise UsageError(f"{folder}/config.json cannot describe a model ({type(err).__name__}: {err}); "
                          "train the run again") from None
-    state = load(os.path.join(folder, "model.npz"))
+    if wanted > held:
+        raise UsageError(f"{folder}: config.json describes a model of {wanted:,} parameters but model.npz holds "
+                         f"{held:,} numbers; the folder mixes files from different runs (or was edited)")
     try:
         model.load_state_dict(state["model"])
     except (RuntimeError, KeyError, TypeError) as err:
