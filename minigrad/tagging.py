@@ -125,7 +125,7 @@ def rare_ids(vocab, counts=None, max_count=1):
     if counts is None:
         raise ValueError("rare_ids: the vocabulary has no counts (a loaded Vocab keeps none); pass counts=Counter("
                          "of the training words), or build the vocabulary with build_vocab or Vocab.build")
-    return {vocab.stoi[w] for w, c in counts.items() if c <= max_count and w in vocab.stoi}
+    return {vocab.word_index(w) for w, c in counts.items() if c <= max_count} - {vocab.unk_index}
 
 
 def token_cross_entropy(logits, tags, ignore_index=IGNORE_INDEX):
