@@ -12,7 +12,6 @@
 # by indexing instead of by a V-wide matrix product.
 
 # %%
-import math
 import tempfile
 from pathlib import Path
 
@@ -243,7 +242,8 @@ steps, frozen_steps = 40, 20
 
 
 def drift(embedding):
-    return math.sqrt(((embedding.weight.detach() - pretrained) ** 2).sum().item() / (pretrained**2).sum().item())
+    """How far the vectors moved from the pretrained ones: ||W - W_pretrained|| / ||W_pretrained||."""
+    return ((embedding.weight.detach() - pretrained).norm() / pretrained.norm()).item()
 
 
 runs = {}

@@ -120,7 +120,7 @@ def cell_gradient_norms(forget_bias):
         state[1].retain_grad()
         cells.append(state[1])
     cells[-1].sum().backward()
-    return np.array([np.linalg.norm(c.grad.numpy()) for c in cells])
+    return np.array([c.grad.norm().item() for c in cells])
 
 
 norms = {bias: cell_gradient_norms(bias) for bias in (-3.0, 0.0, 3.0)}

@@ -77,7 +77,7 @@ from .ops.elementwise import (
     where,
 )
 from .ops.linalg import matmul
-from .ops.reduce import amax, amin, argmax, argmin, logsumexp, max, mean, min, std, sum, topk, var
+from .ops.reduce import amax, amin, argmax, argmin, cumsum, logsumexp, max, mean, min, norm, std, sum, topk, var
 from .ops.shape import cat, expand, flatten, gather, permute, reshape, squeeze, stack, transpose, unsqueeze
 from .random import Generator, initial_seed, manual_seed
 from .serialization import CheckpointError, load, save

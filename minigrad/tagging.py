@@ -28,16 +28,15 @@ from collections import Counter, defaultdict
 
 from . import nn
 from . import random as _random
+from . import train as _train
 from .autograd import no_grad
 from .data.dataset import Dataset
 from .nn import functional as F
-from .nn.utils import clip_grad_norm_
 from .nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 from .ops.shape import cat
 from .text.padding import pad_sequences
 from .text.vocab import Vocab
-
-IGNORE_INDEX = -100  # the label of padding: PyTorch's default ignore_index for cross_entropy
+from .train import IGNORE_INDEX  # the label of padding: PyTorch's default ignore_index for cross_entropy
 
 
 def _words(words, lowercase):
@@ -126,7 +125,7 @@ def rare_ids(vocab, counts=None, max_count=1):
     if counts is None:
         raise ValueError("rare_ids: the vocabulary has no counts (a loaded Vocab keeps none); pass counts=Counter("
                          "of the training words), or build the vocabulary with build_vocab or Vocab.build")
-    return {vocab.stoi[w] for w, c in counts.items() if c <= max_count and w in vocab.stoi}
+    return {vocab.word_index(w) for w, c in counts.items() if c <= max_count} - {vocab.unk_index}
 
 
 def token_cross_entropy(logits, tags, ignore_index=IGNORE_INDEX):
@@ -339,31 +338,21 @@ def synthetic_tagged(n=500, seed=0):
 
 
 # ------------------------------------------------------ training, word by word
-def _count(logits, tags):
-    """(real words, words tagged right) in a batch: the padding (tag -100) is neither."""
-    real = tags != IGNORE_INDEX
-    return int(real.sum().item()), int(((logits.argmax(2) == tags) & real).sum().item())
-
-
+# minigrad.train's loop already counts words, not sentences: it scores every target entry that is not -100.
+# These two only say where a tagger's logits hold the class scores (last, (N, L, C)) and which loss flattens them.
 def train_epoch(model, loader, optimizer, clip_grad_norm=None):
     """One pass over ``loader`` of (ids, tags) batches; returns (mean loss per word, word accuracy).
 
-    The loop of ``minigrad.train.train_epoch``, with words, not sentences,
-    as the examples that are counted.
+    ``minigrad.train.train_epoch`` with ``token_cross_entropy`` and the tag
+    scores on the last dimension; the padding (tag -100) is neither counted
+    nor scored.
     """
-    model.train()
-    total_loss, right, words = 0.0, 0, 0
-    for ids, tags in loader:
-        logits = model(ids)
-        loss = token_cross_entropy(logits, tags)
-        optimizer.zero_grad()
-        loss.backward()
-        if clip_grad_norm is not None:
-            clip_grad_norm_(model.parameters(), clip_grad_norm)
-        optimizer.step()
-        n, r = _count(logits, tags)
-        total_loss, right, words = total_loss + loss.item() * n, right + r, words + n
-    return total_loss / words, right / words
+    return _train.train_epoch(model, loader, optimizer, token_cross_entropy, clip_grad_norm, class_dim=-1)
+
+
+def evaluate(model, loader):
+    """(mean loss per word, word accuracy) over ``loader``, in eval mode: ``minigrad.train.evaluate`` for taggers."""
+    return _train.evaluate(model, loader, token_cross_entropy, class_dim=-1)
 
 
 @no_grad()
@@ -376,15 +365,3 @@ def predict(model, loader):
         true.append(tags[real])
         predicted.append(model(ids).argmax(2)[real])
     return cat(true), cat(predicted)
-
-
-@no_grad()
-def evaluate(model, loader):
-    """(mean loss per word, word accuracy) over ``loader``, in eval mode."""
-    model.eval()
-    total_loss, right, words = 0.0, 0, 0
-    for ids, tags in loader:
-        logits = model(ids)
-        n, r = _count(logits, tags)
-        total_loss, right, words = total_loss + token_cross_entropy(logits, tags).item() * n, right + r, words + n
-    return total_loss / words, right / words

@@ -134,6 +134,8 @@ class TensorMethods:
     argmin = reduce.argmin
     topk = reduce.topk
     logsumexp = reduce.logsumexp
+    norm = reduce.norm
+    cumsum = reduce.cumsum
 
     reshape = shape_ops.reshape
     view = shape_ops.reshape

@@ -13,6 +13,17 @@ Read ``train_epoch`` first: it is the loop of every lesson, nothing hidden::
 validation score each epoch, a learning-rate schedule, early stopping,
 keeping the best weights, checkpoints, and resuming an interrupted run.
 Loaders must yield ``(inputs, targets)`` with integer class ids as targets.
+
+What is scored is each target entry, not each batch: a sentence label
+(logits (N, C), targets (N,)) or every word of a tagged sentence (logits
+(N, C, L), targets (N, L), PyTorch's layout for per-token cross-entropy).
+The prediction is the argmax over the class dimension, 1 as
+``F.cross_entropy`` reads it (``class_dim=-1`` for a tagger's (N, L, C)),
+and target entries equal to the loss's ``ignore_index`` (-100, PyTorch's
+default, the padding of a batch of sentences) are neither counted nor
+scored.  The mean loss and the accuracy weigh each batch by its scored
+entries, so an epoch's figures are per word for a tagger and per sentence
+for a classifier, however the batches fall.
 """
 import math
 import os
@@ -25,6 +36,7 @@ from .optim.lr_scheduler import ReduceLROnPlateau
 from .serialization import load, save
 
 METRICS = ("train_loss", "train_accuracy", "val_loss", "val_accuracy", "lr", "time")
+IGNORE_INDEX = -100  # PyTorch's default ignore_index: the target of padding, neither counted nor scored
 
 
 def _default_loss():
@@ -51,16 +63,42 @@ class TrainingDiverged(FloatingPointError):
                 f"(it was {self.lr:g}) or clip the gradient norm")
 
 
-def train_epoch(model, loader, optimizer, loss_fn=None, clip_grad_norm=None):
+def _ignore_index(loss_fn):
+    """The target value ``loss_fn`` skips: a loss module's ``ignore_index`` (``nn.CrossEntropyLoss(ignore_index=0)``),
+    a ``functools.partial``'s keyword, or else PyTorch's default, -100."""
+    keywords = getattr(loss_fn, "keywords", None) or {}
+    return getattr(loss_fn, "ignore_index", keywords.get("ignore_index", IGNORE_INDEX))
+
+
+def _score(logits, targets, ignore_index, class_dim):
+    """(entries scored, entries right) of a batch: targets equal to ``ignore_index`` are neither."""
+    scored = targets != ignore_index
+    right = (logits.argmax(class_dim) == targets) & scored
+    return int(scored.sum().item()), int(right.sum().item())
+
+
+def _no_entries(op):
+    return ValueError(f"{op}: nothing to score: the loader yielded no batches (an empty dataset, or drop_last=True "
+                      "with fewer examples than batch_size), or every target was the loss's ignore_index")
+
+
+def train_epoch(model, loader, optimizer, loss_fn=None, clip_grad_norm=None, class_dim=1):
     """One pass over ``loader``, updating the model after each batch; returns (mean loss, accuracy).
 
+    Both are means over the scored target entries (see the module's
+    docstring): ``class_dim`` is where the logits hold the class scores.  A
+    batch with no entry to score is skipped (its mean loss would be 0 / 0).
     A NaN or infinite loss raises ``TrainingDiverged`` before that batch's update.
     """
     loss_fn = loss_fn or _default_loss()
+    ignore_index = _ignore_index(loss_fn)
     model.train()  # dropout on, BatchNorm uses the batch's statistics
     total_loss, correct, seen = 0.0, 0, 0
     for batch, (inputs, targets) in enumerate(loader, start=1):
         logits = model(inputs)
+        n, right = _score(logits, targets, ignore_index, class_dim)
+        if n == 0:
+            continue
         loss = loss_fn(logits, targets)
         value = loss.item()
         if not math.isfinite(value):
@@ -70,31 +108,28 @@ def train_epoch(model, loader, optimizer, loss_fn=None, clip_grad_norm=None):
         if clip_grad_norm is not None:
             clip_grad_norm_(model.parameters(), clip_grad_norm)
         optimizer.step()
-        # The loss is a batch mean: weigh it by the batch size so a short last batch counts less.
-        n = len(targets)
-        total_loss += value * n
-        correct += int((logits.argmax(1) == targets).sum().item())
-        seen += n
+        # The loss is a mean over the batch's scored entries: weigh it by their number, so that a short
+        # last batch, or one with fewer real words, counts less.
+        total_loss, correct, seen = total_loss + value * n, correct + right, seen + n
     if seen == 0:
-        raise ValueError("train_epoch: the loader yielded no batches (an empty dataset, or drop_last=True "
-                         "with fewer examples than batch_size)")
+        raise _no_entries("train_epoch")
     return total_loss / seen, correct / seen
 
 
 @no_grad()
-def evaluate(model, loader, loss_fn=None):
-    """Mean loss and accuracy over ``loader``, in eval mode and without recording a graph."""
+def evaluate(model, loader, loss_fn=None, class_dim=1):
+    """Mean loss and accuracy over the scored target entries of ``loader``, in eval mode and without a graph."""
     loss_fn = loss_fn or _default_loss()
+    ignore_index = _ignore_index(loss_fn)
     model.eval()  # dropout off, BatchNorm uses its running statistics
     total_loss, correct, seen = 0.0, 0, 0
     for inputs, targets in loader:
         logits = model(inputs)
-        n = len(targets)
-        total_loss += loss_fn(logits, targets).item() * n
-        correct += int((logits.argmax(1) == targets).sum().item())
-        seen += n
+        n, right = _score(logits, targets, ignore_index, class_dim)
+        if n:
+            total_loss, correct, seen = total_loss + loss_fn(logits, targets).item() * n, correct + right, seen + n
     if seen == 0:
-        raise ValueError("evaluate: the loader yielded no batches (is the dataset empty?)")
+        raise _no_entries("evaluate")
     return total_loss / seen, correct / seen
 
 
@@ -160,7 +195,7 @@ def _progress(epoch, epochs, row, eta, improved):
 
 def fit(model, optimizer, train_loader, val_loader=None, epochs=10, loss_fn=None, scheduler=None,
         clip_grad_norm=None, early_stopping_patience=None, monitor="val_accuracy", mode="max",
-        restore_best=True, checkpoint_dir=None, verbose=True, resume_from=None, overwrite=False):
+        restore_best=True, checkpoint_dir=None, verbose=True, resume_from=None, overwrite=False, class_dim=1):
     """Train for up to ``epochs`` epochs; returns a ``History``.
 
     Each epoch: ``train_epoch``, then ``evaluate`` on ``val_loader``, then the
@@ -181,6 +216,9 @@ def fit(model, optimizer, train_loader, val_loader=None, epochs=10, loss_fn=None
       call resumes (``resume_from``) or says ``overwrite=True``.
     - A NaN or infinite training or validation loss stops training with
       ``TrainingDiverged``, naming the epoch and batch.
+    - ``class_dim``: where the logits hold the class scores, for the
+      accuracy (1, as ``F.cross_entropy`` reads them; -1 for a tagger's
+      (N, L, C) trained with ``tagging.token_cross_entropy``).
     - ``resume_from``: a checkpoint path; training continues after its epoch
       up to ``epochs`` in total (the same call that was interrupted, plus
       ``resume_from``), exactly as if it had never stopped.  Build the model,
@@ -214,10 +252,10 @@ def fit(model, optimizer, train_loader, val_loader=None, epochs=10, loss_fn=None
         tick = time.perf_counter()
         lr = optimizer.param_groups[0]["lr"]  # the rate this epoch trains with, before the scheduler moves it
         try:
-            train_loss, train_acc = train_epoch(model, train_loader, optimizer, loss_fn, clip_grad_norm)
+            train_loss, train_acc = train_epoch(model, train_loader, optimizer, loss_fn, clip_grad_norm, class_dim)
             val_loss = val_acc = None
             if val_loader is not None:
-                val_loss, val_acc = evaluate(model, val_loader, loss_fn)
+                val_loss, val_acc = evaluate(model, val_loader, loss_fn, class_dim)
                 if not math.isfinite(val_loss):
                     raise TrainingDiverged(val_loss, None, lr)
         except TrainingDiverged as err:

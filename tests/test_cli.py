@@ -124,6 +124,14 @@ def test_predict_sentences_and_stdin(run, capsys, monkeypatch):
         "the plot is good", "the cast is bad"]
 
 
+def test_predict_reads_a_word_spelled_pad_as_words_never_as_padding(run, capsys):
+    # The tokenizer reads "<pad>" as "<", "pad", ">", all unknown to the run: exactly as three unknown words.
+    assert cli.main(["predict", "--run", str(run), "the plot is <pad> good", "the plot is < zzz > good",
+                     "the plot is good"]) == 0
+    pad, unknown, without = [line.split("\t")[:2] for line in capsys.readouterr().out.strip().split("\n")]
+    assert pad == unknown and pad != without
+
+
 class _Stdin:
     def __init__(self, text):
         self.text = text

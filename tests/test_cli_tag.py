@@ -130,6 +130,25 @@ def test_predict_prints_each_word_with_its_tag(run, capsys):
     assert "tags every word" in _error(capsys, ["predict", "--run", str(run), "--explain", "a dog"])
 
 
+def test_a_word_spelled_pad_or_unk_is_tagged_like_any_unseen_word(run, files, tmp_path, capsys):
+    # It is an unknown word (<unk>), never padding: it keeps its place, and so every word keeps its tag.
+    capsys.readouterr()
+    assert cli.main(["predict", "--run", str(run), "they sees <pad> .", "the <PAD> sees a <unk> ."]) == 0
+    first, second = capsys.readouterr().out.split("\n")[:2]
+    assert [pair.rsplit("/", 1)[0] for pair in first.split()] == ["they", "sees", "<pad>", "."]
+    assert first.startswith("they/PRON sees/VERB <pad>/") and first.endswith(" ./PUNCT")
+    assert [pair.rsplit("/", 1)[0] for pair in second.split()] == ["the", "<PAD>", "sees", "a", "<unk>", "."]
+    # Training and evaluating on a file where <pad> is a word: every word is scored, none masked out.
+    sentences = list(synthetic_tagged(40, seed=3)) + [(["the", "<pad>", "sees", "a", "<unk>", "."],
+                                                      ["DET", "NOUN", "VERB", "DET", "NOUN", "PUNCT"])] * 8
+    data = _conllu(tmp_path / "pad.conllu", [(list(w), list(t)) for w, t in sentences])
+    assert cli.main(["train", *SMALL, "--data", str(data), "--val", str(data), "--test", str(data), "--epochs", "1",
+                     "--model", "lstm", "--word-dropout", "0.5", "--out", str(tmp_path / "r")]) == 0
+    assert cli.main(["evaluate", "--run", str(tmp_path / "r"), "--data", str(data)]) == 0
+    words = sum(len(w) for w, _ in sentences)
+    assert f"on {words:,} words of {data}" in capsys.readouterr().out
+
+
 def test_ctrl_c_keeps_the_best_epoch_and_resume_finishes_the_tagging_run(files, tmp_path, monkeypatch, capsys):
     argv = ["train", *SMALL, *_split(files), "--model", "gru", "--epochs", "3", "--patience", "0"]
     assert cli.main([*argv, "--out", str(tmp_path / "straight")]) == 0

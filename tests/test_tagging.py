@@ -143,6 +143,19 @@ def test_synthetic_corpus_needs_context_and_is_reproducible():
     assert MostFrequentTag().fit(corpus).accuracy(corpus) < 0.97  # a word alone does not settle its tag
 
 
+def test_a_word_spelled_pad_is_a_word_with_its_tag_not_padding():
+    sentences = SENTENCES + [(["The", "<PAD>", "barks"], ["DET", "NOUN", "VERB"])]  # lower-cased: "<pad>"
+    vocab = build_vocab(sentences)
+    ids, tags = TagCollate()([TaggingDataset(sentences, vocab, TAGS)[3]])
+    assert ids.tolist() == [[vocab["the"], vocab.unk_index, vocab["barks"]]] and tags.tolist() == [[0, 1, 2]]
+    assert 0 not in rare_ids(vocab) and vocab.pad_index not in rare_ids(vocab, Counter({"<pad>": 1}))
+    # A recurrent tagger reads the sentence's length off the ids that are not <pad>: all three words count.
+    minigrad.manual_seed(0)
+    model = RNNTagger(len(vocab), len(TAGS), embed_dim=4, hidden_size=3, dropout=0.0).eval()
+    unseen = TagCollate()([(vocab.encode(["the", "zebra", "barks"]), [0, 1, 2])])[0]
+    assert minigrad.equal(model(ids), model(unseen))  # "<pad>" reads as any unseen word
+
+
 # ------------------------------------------------------------ word dropout
 def test_word_dropout_turns_only_rare_words_into_unk_about_half_the_time():
     vocab = build_vocab(SENTENCES + [(["the", "dog"], ["DET", "NOUN"])])

@@ -1,9 +1,10 @@
-"""Reductions: sum, mean, var, max, min, argmax, topk, logsumexp.
+"""Reductions: sum, mean, var, max, min, argmax, topk, logsumexp, norm; and the running sum, cumsum.
 
 A reduction collapses the dimensions in ``dim`` (all of them when ``dim`` is
 None).  In backward, g has the reduced shape; ``_unreduce`` puts the
 collapsed dimensions back as size 1 so that g broadcasts over the input
-again.  Notation: y is the output, g = dL/dy.
+again.  ``cumsum`` keeps every partial sum instead, so its output has the
+input's shape.  Notation: y is the output, g = dL/dy.
 """
 from collections import namedtuple
 
@@ -15,6 +16,7 @@ from . import elementwise
 from . import shape as shape_ops
 from ._util import normalize_dims
 
+INF = float("inf")
 # What max(dim), min(dim) and topk return, like PyTorch's `torch.return_types`.
 values_indices = namedtuple("values_indices", ["values", "indices"])
 
@@ -132,6 +134,58 @@ class LogSumExp(Function):
         return g * ctx.xp.exp(x - y), None, None
 
 
+class Norm(Function):
+    """y = ||x||_p = (sum |x|^p)^(1/p) over dims;   dL/dx = g * sign(x) * (|x| / y)^(p-1)
+
+    p = 2: dL/dx = g * x / y;   p = 1: dL/dx = g * sign(x).
+    p = inf: y = max |x|;   dL/dx = g * sign(x) / k at the k entries where |x| = y, 0 elsewhere (ties share it,
+    as in PyTorch).  A zero vector (y = 0) gets the gradient 0, as in PyTorch, where x / y would be 0 / 0:
+    the norm has a kink there, and 0 is one of its subgradients.
+    """
+
+    @staticmethod
+    def forward(ctx, x, p, dims, keepdim):
+        xp = ctx.xp
+        if p == INF:
+            y = xp.abs(x).max(axis=dims, keepdims=True)
+        else:
+            y = (xp.abs(x) ** p).sum(axis=dims, keepdims=True) ** (1 / p)
+        ctx.save_for_backward(x, y)
+        ctx.p, ctx.dims, ctx.keepdim = p, dims, keepdim
+        return y if keepdim else y.squeeze(axis=dims)
+
+    @staticmethod
+    def backward(ctx, g):
+        x, y = ctx.saved_tensors
+        xp, p = ctx.xp, ctx.p
+        g = _unreduce(xp, g, ctx.dims, ctx.keepdim)
+        if p == INF:
+            at_max = xp.abs(x) == y
+            share = at_max / at_max.sum(axis=ctx.dims, keepdims=True)
+        else:
+            y = xp.where(y == 0, 1, y)  # a zero vector: |x| / 1 = 0, so its gradient is 0 rather than 0 / 0
+            share = (xp.abs(x) / y) ** (p - 1)
+        return g * xp.sign(x) * share, None, None, None
+
+
+class CumSum(Function):
+    """y_i = x_1 + ... + x_i along dim;   dL/dx_j = g_j + g_(j+1) + ... + g_n, the running sum of g from the end
+
+    x_j is a term of every y_i with i >= j, so its gradient gathers those g_i:
+    a cumsum of g run backwards (flip, cumsum, flip back).
+    """
+
+    @staticmethod
+    def forward(ctx, x, dim):
+        ctx.dim = dim
+        return ctx.xp.cumsum(x, axis=dim)
+
+    @staticmethod
+    def backward(ctx, g):
+        xp, dim = ctx.xp, ctx.dim
+        return xp.flip(xp.cumsum(xp.flip(g, axis=dim), axis=dim), axis=dim), None
+
+
 def _not_empty(input, dims, op):
     for d in dims:
         if input.shape[d] == 0:
@@ -177,6 +231,48 @@ def logsumexp(input, dim, keepdim=False):
     dims = normalize_dims(dim, input.ndim, "logsumexp")
     _not_empty(input, dims, "logsumexp")
     return LogSumExp.apply(input, dims, keepdim)
+
+
+def norm(input, p=2, dim=None, keepdim=False):
+    """The p-norm of ``input`` over ``dim`` (all of it when None), read as one vector per reduced slice.
+
+    ``p`` is 1, 2, ``inf`` (``float("inf")``, the largest |x|), any other
+    number >= 1, or ``"fro"`` (PyTorch's default) or None, which for these
+    vector norms are the 2-norm.  One ``Function``, ``Norm``, not a composition:
+    ``(x * x).sum().sqrt()`` has the same value, but its gradient at a zero
+    vector is 0 * inf = nan, where PyTorch's (and this) is 0.  Where minigrad
+    differs: PyTorch also accepts p = 0, p < 1 and -inf, and ``"nuc"``;
+    those raise a ValueError here.  ``torch.linalg.vector_norm(x, ord, dim,
+    keepdim)`` is ``x.norm(ord, dim, keepdim)``.
+    """
+    if not input.is_floating_point():
+        raise TypeError(f"norm: needs a floating-point tensor, got {input.dtype}; call .float() first")
+    p = 2 if p is None or p == "fro" else p
+    if isinstance(p, bool) or not isinstance(p, (int, float)) or not p >= 1:
+        raise ValueError(f"norm: p={p!r} is not supported; use 1, 2, float('inf') or another number >= 1 "
+                         "('fro' is 2). PyTorch also has p=0, p < 1, -inf and 'nuc', which minigrad does not")
+    dims = normalize_dims(dim, input.ndim, "norm")
+    if input.ndim == 0:
+        dims = ()  # a single value is its own vector (NumPy has no axis 0 to reduce over)
+    if p == INF:
+        _not_empty(input, dims, "norm(p=inf)")
+    return Norm.apply(input, p, dims, keepdim)
+
+
+def cumsum(input, dim, *, dtype=None):
+    """The running sum along ``dim``: ``cumsum([1, 2, 3], 0) == [1, 3, 6]``; same shape as ``input``.
+
+    As in PyTorch, ``dim`` is required, ``dtype`` converts ``input`` first,
+    and integer or bool tensors sum as int64.
+    """
+    if dtype is not None:
+        input = input.to(dtype)
+    if not isinstance(dim, int) or isinstance(dim, bool):
+        raise TypeError(f"cumsum: dim must be one int, the dimension to run along; got {dim!r}")
+    (axis,) = normalize_dims(dim, input.ndim, "cumsum")
+    if input.ndim == 0:  # a single value is its own running sum; NumPy's cumsum wants an axis to run along
+        return CumSum.apply(input.reshape(1), 0).reshape(())
+    return CumSum.apply(input, axis)
 
 
 def _arg_extreme(input, dim, keepdim, op, pick):

@@ -91,7 +91,8 @@ def load_vectors(path, vocab, dim=None, generator=None):
                                    f"{len(parts) - 1} values (a ragged or cut-off line?)")
             # A few GloVe files have words with spaces in them: the last `dim` fields are the numbers.
             word = " ".join(parts[:-dim])
-            if word in vocab.stoi and word not in found:
+            # A line for "<pad>" or "<unk>" is a word of the file, not the vocabulary's special rows.
+            if vocab.word_index(word) != vocab.unk_index and word not in found:
                 try:
                     found[word] = numpy.array(parts[-dim:], dtype=numpy.float32)
                 except ValueError:

@@ -7,6 +7,7 @@ from ..atomic import write_json
 from .tokenizer import tokenize
 
 PAD, UNK = "<pad>", "<unk>"
+SPECIALS = (PAD, UNK)  # the tokens with fixed ids; a word of the data spelled like them is never one of them
 _FORMAT = "minigrad.Vocab"
 
 
@@ -20,10 +21,24 @@ class Vocab:
         vocab = Vocab.build(["a good film", "a bad film"])
         vocab.encode("a good plot")   # [2, 4, 1]: "plot" is unknown
         vocab.decode([2, 4, 1])       # "a good <unk>"
+
+    A word of the data spelled like a special token is an ordinary word.
+    ``build``, ``encode`` and ``word_index`` read data, and there the word
+    ``<pad>`` or ``<unk>`` is one the vocabulary never holds: it encodes as
+    ``<unk>`` (1), like any unseen word, and no data word ever gets
+    ``<pad>``'s id, 0, which only padding adds.  (Otherwise a sentence
+    holding the word ``<pad>`` would have it masked out as padding, while a
+    tagged sentence kept its tag.)  Looking a special token up by name,
+    ``vocab["<pad>"]`` or ``stoi["<pad>"]``, gives its id, so the idiom
+    ``pad_idx = vocab["<pad>"]`` works as in torchtext.  Where minigrad
+    differs from torchtext: there ``vocab(tokens)`` gives a literal
+    ``"<pad>"`` in the data the padding id; here ``encode`` gives it
+    ``<unk>``'s.  The file format is unchanged: vocabularies saved earlier
+    load as before.
     """
 
     def __init__(self, tokens, tokenizer=tokenize):
-        itos = [PAD, UNK] + [t for t in tokens if t not in (PAD, UNK)]
+        itos = [PAD, UNK] + [t for t in tokens if t not in SPECIALS]
         if len(set(itos)) != len(itos):
             duplicates = sorted(t for t, c in collections.Counter(itos).items() if c > 1)
             raise ValueError(f"Vocab: tokens must be unique, these repeat: {duplicates[:10]}")
@@ -49,7 +64,7 @@ class Vocab:
         counts = collections.Counter()
         for item in texts_or_token_lists:
             counts.update(tokenizer(item) if isinstance(item, str) else item)
-        kept = [t for t, c in counts.items() if c >= min_freq and t not in (PAD, UNK)]
+        kept = [t for t, c in counts.items() if c >= min_freq and t not in SPECIALS]
         ranked = sorted(kept, key=lambda t: (-counts[t], t))
         if max_size is not None:
             ranked = ranked[:max_size - 2]
@@ -79,10 +94,17 @@ class Vocab:
         preview = ", ".join(self.itos[2:8])
         return f"Vocab({len(self)} tokens: <pad>, <unk>, {preview}{', ...' if len(self) > 8 else ''})"
 
+    def word_index(self, token):
+        """The id of ``token`` read as a word of the data: ``<unk>``'s (1) if it is not a word of the vocabulary.
+
+        A token spelled ``"<pad>"`` or ``"<unk>"`` is such a word: 1, never 0.
+        """
+        return self.unk_index if token in SPECIALS else self.stoi.get(token, self.unk_index)
+
     def encode(self, text):
-        """A string (or list of tokens) as a list of ids."""
+        """A string (or list of tokens) as a list of ids, each token a word of the data (``word_index``)."""
         tokens = self.tokenizer(text) if isinstance(text, str) else text
-        return [self.stoi.get(t, self.unk_index) for t in tokens]
+        return [self.word_index(t) for t in tokens]
 
     def decode(self, ids, skip_pad=True):
         """Ids (a list, array or Tensor) back to a space-separated string, leaving out ``<pad>``."""

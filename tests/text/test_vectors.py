@@ -58,3 +58,13 @@ def test_binary_file_is_reported(tmp_path, vocab):
     path.write_bytes(b"good 0.1 0.2 0.3\n\xff\xfe\x00\x01 garbage\n")
     with pytest.raises(VectorsError, match="line 2: not valid UTF-8"):
         load_vectors(path, vocab)
+
+
+def test_lines_for_pad_and_unk_do_not_fill_the_special_rows(tmp_path, vocab):
+    # "<pad>" and "<unk>" in a vectors file are words of the file: the <pad> row stays zero, <unk> stays random.
+    path = tmp_path / "glove.txt"
+    path.write_text("<pad> 1 1 1\n<unk> 2 2 2\n" + GLOVE, encoding="utf-8")
+    weights, coverage = load_vectors(path, vocab)
+    w = weights.numpy()
+    assert np.all(w[vocab.pad_index] == 0) and np.all(np.abs(w[vocab.unk_index]) <= 0.25)
+    assert (coverage.found, coverage.total) == (2, 3)

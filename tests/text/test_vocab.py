@@ -87,3 +87,32 @@ def test_saved_file_is_readable_json(tmp_path):
     Vocab.build(["hello"]).save(tmp_path / "v.json")
     data = json.loads((tmp_path / "v.json").read_text(encoding="utf-8"))
     assert data["itos"] == ["<pad>", "<unk>", "hello"]
+
+
+# ------------------------------------- words of the data spelled like special tokens
+def test_a_data_word_spelled_like_a_special_token_is_an_unknown_word_never_padding():
+    vocab = Vocab.build([["a", "<pad>", "film"], ["<unk>", "<pad>", "a"]])
+    assert vocab.itos == ["<pad>", "<unk>", "a", "film"]  # counted, but given no id of their own
+    assert vocab.counts["<pad>"] == 2
+    assert vocab.encode(["a", "<pad>", "film", "<unk>"]) == [2, 1, 3, 1]
+    assert vocab.word_index("<pad>") == vocab.word_index("<unk>") == vocab.word_index("plot") == 1
+    assert vocab.decode(vocab.encode(["<pad>", "film"])) == "<unk> film"  # nothing masked out
+    # Looking the special tokens up by name still gives their ids: pad_idx = vocab["<pad>"].
+    assert vocab["<pad>"] == vocab.stoi["<pad>"] == 0 and vocab["<unk>"] == 1
+
+
+def test_a_text_holding_pad_keeps_every_word():
+    # Split at spaces, "<pad>" is one token: an unknown word, not padding.
+    spaced = Vocab.build(["a <pad> film"], tokenizer=str.split)
+    assert spaced.encode("the <pad> film") == [1, 1, spaced["film"]]
+    # minigrad's own tokenizer reads "<", "pad", ">": three words, none of them padding either.
+    vocab = Vocab.build(CORPUS)
+    assert vocab.encode("a <pad> film") == [2, vocab["<"], 1, vocab[">"], 3] and 0 not in vocab.encode("<pad>")
+
+
+def test_a_vocabulary_saved_by_an_earlier_version_loads_and_reads_pad_as_a_word(tmp_path):
+    path = tmp_path / "vocab.json"  # exactly what Vocab.save wrote before words spelled <pad> were read as words
+    path.write_text('{"format": "minigrad.Vocab", "version": 1, "itos": ["<pad>", "<unk>", "a", "film"]}',
+                    encoding="utf-8")
+    vocab = Vocab.load(path)
+    assert vocab.itos == ["<pad>", "<unk>", "a", "film"] and vocab.encode(["a", "<pad>"]) == [2, 1]
