@@ -142,7 +142,12 @@ def _resumed_args(folder):
     if config.get("status") != "interrupted" or not os.path.exists(os.path.join(folder, "checkpoints", "last.npz")):
         raise UsageError(f"--resume {folder}: the run is {config.get('status', 'complete')}, with no checkpoint to "
                          "continue from; only a run stopped with Ctrl-C can be resumed")
-    return argparse.Namespace(**config["options"], out=None, overwrite=False, resume=folder)
+    options = config.get("options")
+    if not isinstance(options, dict) or not set(options) <= set(RUN_OPTIONS):
+        unknown = sorted(set(options) - set(RUN_OPTIONS))[:3] if isinstance(options, dict) else None
+        raise UsageError(f"--resume {folder}: config.json's options are damaged (" + (
+            f"unknown options {unknown}" if unknown else "not a dict of the run's options") + "); train the run again")
+    return argparse.Namespace(**options, out=None, overwrite=False, resume=folder)
 
 
 def _restore_best(model, checkpoints):
