@@ -107,6 +107,34 @@ def batches_of(ids, labels, batch_size, order=None, min_len=5, padding="post"):
     return out
 
 
+def epoch_order(lengths, batch_size, rng, order="random"):
+    """One epoch's visiting order of the training phrases, as positions into them.
+
+    - "random": a permutation (what ``DataLoader(shuffle=True)`` does);
+    - "bucket": phrases of like length batched together, as a bucketing
+      iterator does: a permutation is cut into pools of 100 batches, each
+      pool sorted by length and cut into batches, and the batches of a pool
+      shuffled (so little padding, and batches still come in random order);
+    - "ascending": every phrase sorted by length (ties in random order) and
+      the batches visited from the shortest to the longest, so the epoch
+      ends on whole sentences, which is what the dev and test sets hold.
+    """
+    lengths = np.asarray(lengths)
+    perm = rng.permutation(len(lengths))
+    if order == "random":
+        return perm
+    if order == "ascending":
+        return perm[np.argsort(lengths[perm], kind="stable")]
+    out = []
+    pool = 100 * batch_size
+    for start in range(0, len(perm), pool):
+        part = perm[start:start + pool]
+        part = part[np.argsort(lengths[part], kind="stable")]
+        batches = [part[i:i + batch_size] for i in range(0, len(part), batch_size)]
+        out += [batches[i] for i in rng.permutation(len(batches))]
+    return np.concatenate(out)
+
+
 class KimPadCollate:
     """A ``collate_fn`` that pads on both sides, as Kim's code did: ``lead`` <pad> ids before the words and after.
 

@@ -12,7 +12,10 @@ so that the two engines, or two choices, can be compared on the same data:
 - ``--tokens``: ``minigrad`` (``Vocab``'s tokenizer) or ``split`` (the
   lower-cased text split on spaces, as a PyTorch user would from the data
   README);
-- ``--padding``: ``post`` (``PadCollate(min_len=5)``) or ``both`` (Kim's).
+- ``--padding``: ``post`` (``PadCollate(min_len=5)``) or ``both`` (Kim's);
+- ``--order``: ``random`` (a permutation per epoch), ``bucket`` (phrases of
+  like length batched together, batches shuffled) or ``ascending`` (shortest
+  phrases first, whole sentences last): see ``_sst.epoch_order``.
 
     python benchmarks/sst_bisect.py --engine torch --padding both
     python benchmarks/sst_bisect.py --engine minigrad --padding post
@@ -29,7 +32,7 @@ from minigrad.datasets import read_sst_trees
 from minigrad.models import TextCNN
 from minigrad.text import Vocab
 
-from _sst import batches_of, load_torch, run_twin
+from _sst import batches_of, epoch_order, load_torch, run_twin
 
 DATA = Path(os.environ.get("MINIGRAD_DATA", Path(__file__).resolve().parents[2] / "shared" / "data")) / "sst_trees"
 
@@ -69,6 +72,8 @@ def main():
     parser.add_argument("--engine", choices=["torch", "minigrad"], default="torch")
     parser.add_argument("--tokens", choices=["minigrad", "split"], default="minigrad")
     parser.add_argument("--padding", choices=["post", "both"], default="post")
+    parser.add_argument("--order", choices=["random", "bucket", "ascending"], default="random",
+                        help="the order of the training phrases in an epoch (_sst.epoch_order)")
     parser.add_argument("--task", choices=["sst1", "sst2"], default="sst1")
     parser.add_argument("--epochs", type=int, default=1)
     parser.add_argument("--seed", type=int, default=0)
@@ -81,7 +86,8 @@ def main():
     train_ids, dev_ids, test_ids = ([vocab.encode(t) for t in d.texts] for d in (train, dev, test))
     train_ids, train_labels = train_ids[:args.max_train], train.labels[:args.max_train]
     rng = np.random.default_rng(args.seed)
-    epochs = [batches_of(train_ids, train_labels, 50, rng.permutation(len(train_ids)), padding=args.padding)
+    lengths = [len(ids) for ids in train_ids]
+    epochs = [batches_of(train_ids, train_labels, 50, epoch_order(lengths, 50, rng, args.order), padding=args.padding)
               for _ in range(args.epochs)]
     dev_batches = batches_of(dev_ids, dev.labels, 50, padding=args.padding)
     test_batches = batches_of(test_ids, test.labels, 50, padding=args.padding)
