@@ -41,3 +41,14 @@ def test_the_mlp_benchmark_trains(load):
     bags = [((rng.random((4, VOCAB)) < 0.2).astype(np.float32), rng.integers(0, 2, 4)) for _ in range(2)]
     seconds, cpu_seconds, peak, loss = load("mlp.py")["minigrad_epoch"](bags, VOCAB)
     assert seconds > 0 and np.isfinite(loss)
+
+
+@pytest.mark.parametrize("order", ["random", "bucket", "ascending"])
+def test_the_sst_bisect_orders_visit_every_phrase_once(load, order):
+    lengths = np.random.default_rng(1).integers(1, 40, 1000)
+    visit = load("_sst.py")["epoch_order"](lengths, 5, np.random.default_rng(0), order)
+    assert sorted(visit) == list(range(1000))
+    spread = [np.ptp(lengths[visit[i:i + 5]]) for i in range(0, 1000, 5)]  # longest minus shortest in a batch
+    if order == "ascending":
+        assert list(lengths[visit]) == sorted(lengths)
+    assert (max(spread) <= 2) == (order != "random")  # like lengths batched together (500 per pool: 39 lengths)
