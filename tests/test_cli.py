@@ -59,6 +59,14 @@ def test_train_writes_a_complete_run(run, capsys):
     assert not [p for p in os.listdir(run.parent) if p.startswith(".")]  # the temporary folder was renamed
 
 
+@pytest.mark.parametrize("part", ["--data", "--test"])
+def test_a_file_given_without_its_format_is_refused_not_replaced_by_the_synthetic_corpus(tmp_path, capsys, part):
+    (tmp_path / "mine.tsv").write_text("label\ttext\n" + "".join(f"{i % 2}\tsentence {i}\n" for i in range(40)))
+    line = _error(capsys, 2, ["train", part, str(tmp_path / "mine.tsv"), "--out", str(tmp_path / "run")])
+    assert f"{part} {tmp_path / 'mine.tsv'} was given, but --dataset is synthetic" in line and "|tsv|csv|" in line
+    assert not (tmp_path / "run").exists()
+
+
 def test_synthetic_splits_keep_pairs_together():
     """Both sentences of a pair land in the same split, so the test set's bag-of-words ceiling is exact."""
     data = synthetic_sentiment(300, seed=0)

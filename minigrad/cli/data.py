@@ -154,6 +154,11 @@ def load_splits(args):
     is split off the training data, a tenth each.
     """
     if args.dataset == "synthetic":
+        given = [f"--{part} {path}" for part in ("data", "val", "test") if (path := getattr(args, part, None))]
+        if given:  # training on the built-in corpus while the user named a file would print untrue numbers
+            formats = "|".join(name for name in DATASETS if name != "synthetic")
+            raise UsageError(f"{given[0]} was given, but --dataset is synthetic (the default), which reads no file; "
+                             f"name the file's format with --dataset {formats}")
         return _synthetic(args)
     if args.data is None:
         raise UsageError(f"--dataset {args.dataset} needs --data PATH (a file, or for mr and sst a folder)")
