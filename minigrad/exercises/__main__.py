@@ -114,6 +114,9 @@ def _grade(args, course):
         handle.write(grader.gradebook_csv(graded))
     for student, result in graded.items():
         print(f"{student}: {result['points']}/{result['max_points']}")
+    wall = grader.wall_summary([r for result in graded.values() for r in result["exercises"]])
+    if wall:
+        print(f"OS wall: {wall}")
     print(f"wrote {out} and {len(graded)} JSON file(s) in {folder}/")
 
 
