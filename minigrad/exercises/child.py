@@ -32,6 +32,7 @@ import numpy as np
 from .confine import Wall, confine
 
 # The dynamic loader's cache and folders: an extension module imported after the wall may need a system library.
+# Neither /dev nor /proc is needed behind it: os.urandom and NumPy's seeding use getrandom(2), not /dev/urandom.
 LIBRARIES = ("/etc/ld.so.cache", "/lib", "/lib64", "/usr/lib", "/usr/lib64")
 
 

@@ -8,7 +8,7 @@ the right to touch files outside the folders it names::
 
     from minigrad.exercises.confine import confine
     print(confine(read_paths=[...], write_paths=[scratch]))
-    # landlock ABI 7: files read only below 7 folders, written only below /tmp/minigrad-sandbox-x1y2;
+    # landlock ABI 7: files read only below 7 paths, written only below /tmp/minigrad-sandbox-x1y2;
     # no programs run; no TCP; no signals or abstract sockets outside
 
 After that call the process may read files only beneath ``read_paths``,
@@ -123,8 +123,9 @@ def confine(read_paths, write_paths):
     version = abi()
     if isinstance(version, Wall):
         return version
-    if _threads() > 1:  # landlock_restrict_self walls in the calling thread; older threads would stay outside
-        return _off("threads", f"{_threads()} threads")
+    threads = _threads()
+    if threads > 1:  # landlock_restrict_self walls in the calling thread; older threads would stay outside
+        return _off("threads", f"{threads} threads")
     libc = ctypes.CDLL(None, use_errno=True)
     handled_fs = sum(rights for since, rights in FS_RIGHTS.items() if version >= since)
     attr = _RulesetAttr(handled_access_fs=handled_fs,
@@ -145,7 +146,7 @@ def confine(read_paths, write_paths):
             return _off("failed", f"landlock_restrict_self: {os.strerror(ctypes.get_errno())}")
     finally:
         os.close(ruleset)
-    text = (f"landlock ABI {version}: files read only below {len(read)} folders, written only below "
+    text = (f"landlock ABI {version}: files read only below {len(read)} paths, written only below "
             f"{', '.join(written) or 'nowhere'}; no programs run; "
             + ("no TCP; " if version >= 4 else "TCP not walled (ABI < 4); ")
             + ("no signals or abstract sockets outside" if version >= 6 else "signals not walled (ABI < 6)"))
@@ -177,7 +178,7 @@ def _add_rules(libc, ruleset, paths, rights):
         try:
             fd = os.open(path, os.O_PATH | os.O_CLOEXEC)
         except OSError:
-            continue  # a path that does not exist is nothing to allow
+            continue  # a path that does not exist (or cannot be opened) is nothing to allow
         try:
             allowed = rights if os.path.isdir(path) else rights & FILE_RIGHTS
             rule = _PathBeneathAttr(allowed_access=allowed, parent_fd=fd)

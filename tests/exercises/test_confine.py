@@ -189,7 +189,7 @@ def probe(tmp_path, mode="plain"):
 @needs_wall
 def test_confine_allows_exactly_what_it_names(tmp_path):
     code, abi, text, seen = probe(tmp_path)
-    assert (code, abi) == ("confined", ABI) and text.startswith(f"landlock ABI {ABI}: files read only below 2 ")
+    assert (code, abi) == ("confined", ABI) and text.startswith(f"landlock ABI {ABI}: files read only below 2 paths, ")
     assert seen == {"read": "ok", "read_beside": "PermissionError", "write": "ok", "write_readable": "PermissionError",
                     "exec": "PermissionError", "decimal": "0.25"}
 
