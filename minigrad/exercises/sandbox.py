@@ -28,7 +28,6 @@ for instructors):
   student as "your code printed", indented, and never parsed.
 - **Files.**  The child's working folder is a scratch folder deleted
   afterwards; the only files read back are the result files named above.
-
 - **Other files, programs, signals, the network** (Linux with Landlock
   only).  Before it imports the student's module the child walls itself
   in (``confine.py``): it reads only the Python installation, minigrad's
