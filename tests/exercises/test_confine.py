@@ -36,6 +36,10 @@ STUDENTS = {"a_reader": "os_wall_read_sibling.py", "b_planter": "os_wall_write_o
             "c_tamperer": "os_wall_tamper.py", "d_killer": "os_wall_kill_grader.py",
             "e_runner": "os_wall_run_program.py", "f_caller": "os_wall_connect.py"}
 SECRET = "# the victim's own words, 7f3a9c"
+if WALLED and ABI < 6:  # signals are not walled: the killer would end the class's grading
+    del STUDENTS["d_killer"]
+if WALLED and ABI < 4:
+    del STUDENTS["f_caller"]
 
 
 def run_python(code, *args):
@@ -65,7 +69,8 @@ def graded(tmp_path_factory):
                                      f'[exercises.linear]\nallow = {json.dumps(ALLOW)}\n')
     listener = socket.create_server(("127.0.0.1", 0))
     listener.setblocking(False)
-    (submissions / "f_caller" / "port.txt").write_text(str(listener.getsockname()[1]))
+    if "f_caller" in STUDENTS:
+        (submissions / "f_caller" / "port.txt").write_text(str(listener.getsockname()[1]))
     with listener:
         done = subprocess.run([sys.executable, "-m", "minigrad.exercises", "grade", str(submissions), "--course",
                                str(top / "course.toml"), "--out", str(top / "grades.csv")],
