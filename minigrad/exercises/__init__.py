@@ -13,6 +13,8 @@ Where things live:
 - ``course.py``       the course file (course.toml);
 - ``rules.py``        the static check of a submission, before it runs;
 - ``sandbox.py``      the child process that runs a submission, and its limits;
+- ``child.py``        the child's side: import the submission, run the calls, write arrays;
+- ``confine.py``      the OS wall the child raises first (Linux's Landlock);
 - ``compare.py``      comparisons and the messages they give;
 - ``grader.py``       the trusted parent: points, tables, the gradebook;
 - ``generate.py``     the student folder that ``start`` writes.

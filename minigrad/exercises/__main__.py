@@ -29,7 +29,9 @@ def _parser():
     parser = argparse.ArgumentParser(
         prog="python -m minigrad.exercises",
         description="Gradient exercises for the classroom: derive and write backward passes, check them, and "
-        "grade a class. Student code runs in a separate, limited process that returns only arrays.",
+        "grade a class. Student code runs in a separate, limited process that returns only arrays, behind an "
+        "OS wall on Linux with Landlock (no other student's files, no programs, no signals out; the run's "
+        "'OS wall:' line says whether it stood).",
         epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     commands.required = True
@@ -114,6 +116,9 @@ def _grade(args, course):
         handle.write(grader.gradebook_csv(graded))
     for student, result in graded.items():
         print(f"{student}: {result['points']}/{result['max_points']}")
+    wall = grader.wall_summary([r for result in graded.values() for r in result["exercises"]])
+    if wall:
+        print(f"OS wall: {wall}")
     print(f"wrote {out} and {len(graded)} JSON file(s) in {folder}/")
 
 

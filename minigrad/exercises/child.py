@@ -8,6 +8,17 @@ through ``sandbox.read_npz``, and judges their arrays itself.
 A call (built by ``bank/kit.py:Plan``) is one of ``forward``, ``backward``
 (``grad_output`` read-only, as in the engine), ``call`` (a plain function)
 and the timed ``time`` / ``time_call``.
+
+Before the student's module is imported, the child walls itself in
+(``confine.py``, Linux's Landlock, where the kernel offers it): from then
+on it reads only the Python installation, minigrad's package and the
+student's own folder, writes only the scratch folder, runs no program,
+opens no TCP connection and signals no process outside.  It reports in
+``wall.npz`` whether the wall stands, in the fixed words of
+``confine.WHY``; the student's code could rewrite that file, so the
+report says what an honest child found, no more.  When the job requires
+the wall (a course's ``require_confinement``), a child without it never
+imports the student's module.
 """
 import json
 import os
@@ -17,6 +28,12 @@ import time
 from pathlib import Path
 
 import numpy as np
+
+from .confine import Wall, confine
+
+# The dynamic loader's cache and folders: an extension module imported after the wall may need a system library.
+# Neither /dev nor /proc is needed behind it: os.urandom and NumPy's seeding use getrandom(2), not /dev/urandom.
+LIBRARIES = ("/etc/ld.so.cache", "/lib", "/lib64", "/usr/lib", "/usr/lib64")
 
 
 def child_main(scratch, student_folder, exercise_module):
@@ -36,6 +53,10 @@ def child_main(scratch, student_folder, exercise_module):
         bank = importlib.import_module(exercise_module)
     import minigrad  # noqa: F401 - imported before the student's folder joins sys.path
 
+    wall = _raise_wall(scratch, Path(student_folder), Path(minigrad.__file__).resolve().parent)
+    _write(scratch / "wall.npz", {"code": np.array(wall.code), "abi": np.array(wall.abi)})
+    if job.get("require_wall") and wall.code != "confined":
+        return  # the course grades only behind the wall: the student's code never runs
     sys.path.insert(0, student_folder)
     try:
         spec = importlib.util.spec_from_file_location(job["name"], job["file"])
@@ -52,6 +73,33 @@ def child_main(scratch, student_folder, exercise_module):
         except BaseException as error:  # noqa: BLE001 - the student's code may raise anything
             result = _error(error, job["file"])
         _write(scratch / f"result_{k}.npz", result)
+
+
+def _raise_wall(scratch, student_folder, package):
+    """Wall this process in (``confine``): read what Python imports from and the student's folder, write scratch.
+
+    The folder that holds minigrad is on ``sys.path``; outside the Python
+    installation it is a checkout, which holds the reference solutions
+    (``tests/``) and perhaps the submissions: of it only the package is
+    readable.  Nothing above the student's folder is, so the other
+    students' folders beside it are not, unless the submissions lie inside
+    a folder Python must read: then the wall is reported as ``exposed``.
+    """
+    installation = [sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix]
+    checkout = package.parent if not _beneath(package, installation) else None
+    entries = [entry for entry in sys.path if entry and Path(entry).resolve() != checkout]
+    read = installation + entries + list(LIBRARIES) + [str(package), str(scratch), str(student_folder)]
+    wall = confine(read, [scratch])
+    others = [path for path in read if path not in (str(scratch), str(student_folder))]
+    if wall.code == "confined" and _beneath(student_folder.parent, others):
+        return Wall(f"{wall}; but the student folders lie inside a folder it reads", "exposed", wall.abi)
+    return wall
+
+
+def _beneath(path, folders):
+    """Whether ``path`` is one of ``folders`` or lies inside one."""
+    path = Path(path).resolve()
+    return any(path == folder or folder in path.parents for folder in (Path(f).resolve() for f in folders))
 
 
 def _write(path, arrays):

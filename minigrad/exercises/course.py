@@ -8,6 +8,7 @@
     timeout = 10                  # wall-clock seconds per exercise (and CPU seconds)
     memory_mb = 2048              # address space of the process that runs the student's code
     folders = ["my_exercises"]    # the instructor's own exercises (relative to this file)
+    require_confinement = true    # grade only behind the OS wall (Linux's Landlock; confine.py)
 
     [exercises.linear]
     points = { forward = 3, backward = 5 }   # the keys are the check keys `list --checks` shows
@@ -24,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 LEVELS = ("derive", "guided")
-COURSE_KEYS = {"exercises", "level", "seed", "scale", "timeout", "memory_mb", "folders"}
+COURSE_KEYS = {"exercises", "level", "seed", "scale", "timeout", "memory_mb", "folders", "require_confinement"}
 EXERCISE_KEYS = {"points", "level", "allow", "timeout"}
 
 
@@ -41,6 +42,7 @@ class Course:
     timeout: float = 10.0
     memory_mb: int = 2048
     folders: list = field(default_factory=list)
+    require_confinement: bool = False
     per_exercise: dict = field(default_factory=dict)  # name -> {"points": {...}, "level", "allow", "timeout"}
     path: str = None
 
@@ -99,6 +101,9 @@ def load(path):
             _expect(isinstance(value, kind) and not isinstance(value, bool) and value >= low, key,
                     f"{value!r} should be a number >= {low}")
             setattr(course, key, value)
+    course.require_confinement = top.get("require_confinement", False)
+    _expect(isinstance(course.require_confinement, bool), "require_confinement",
+            f"{course.require_confinement!r} should be true or false")
     folders = top.get("folders", [])
     _expect(isinstance(folders, list) and all(isinstance(f, str) for f in folders), "folders",
             "a list of folder paths, relative to the course file")

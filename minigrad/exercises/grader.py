@@ -13,7 +13,9 @@ For one exercise of one student folder, ``grade_exercise``:
 4. runs the timed checks last in the same child, and counts them only
    when the backward is right (a fast wrong backward earns nothing);
 5. judges each check here, from the arrays alone, with the points of the
-   catalogue and the course file.
+   catalogue and the course file;
+6. records whether the child was walled in (``confine.py``), which
+   ``wall_summary`` says once per run.
 
 ``grade_folder`` grades a folder; ``grade_submissions`` a folder of
 student folders, with a CSV gradebook and one JSON per student.
@@ -26,7 +28,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import catalog, rules, sandbox
+from . import catalog, confine, rules, sandbox
 from .compare import SLOW, Failed, StudentError
 from .course import Course
 
@@ -41,7 +43,7 @@ def grade_exercise(folder, exercise, course=None):
     course = course or Course()
     points = exercise.points(course)
     result = {"name": exercise.name, "points": 0, "max_points": sum(points.values()), "status": "fail",
-              "reason": None, "checks": [], "output": "", "output_chars": 0}
+              "reason": None, "checks": [], "output": "", "output_chars": 0, "wall": None}
     path = Path(folder).resolve() / exercise.file_name
     if not path.is_file():
         return _all_zero(result, exercise, points, "missing",
@@ -60,8 +62,12 @@ def grade_exercise(folder, exercise, course=None):
     # One child for every call, the timed ones last: results come back one file per call, so whatever was
     # judged before a crash, a hang or garbage keeps its points.
     order = sorted(range(len(plans)), key=lambda i: exercise.checks[i].timed)
-    outcome, slices = _run_plans(exercise, path, [plans[i] for i in order], limits)
+    outcome, slices = _run_plans(exercise, path, [plans[i] for i in order], limits, course.require_confinement)
+    result["wall"] = confine.describe(*outcome.wall)
     _add_output(result, outcome)
+    if course.require_confinement and outcome.wall[0] != "confined":
+        return _all_zero(result, exercise, points, "error", "not graded: the course requires the OS wall "
+                         f"(require_confinement), and the process running it was {result['wall']}")
     if outcome.import_error is not None:
         error = _student_error(outcome.import_error)
         return _all_zero(result, exercise, points, "error", f"importing {exercise.file_name} failed: {error.text}"
@@ -91,7 +97,7 @@ def grade_exercise(folder, exercise, course=None):
     return result
 
 
-def _run_plans(exercise, path, plans, limits):
+def _run_plans(exercise, path, plans, limits, require_wall=False):
     """Run the calls of ``plans`` in one child; return the outcome and each plan's (start, stop) in it."""
     calls, arrays, slices = [], {}, []
     for j, plan in enumerate(plans):
@@ -106,7 +112,7 @@ def _run_plans(exercise, path, plans, limits):
             calls.append(call)
         arrays.update({f"c{j}{key}": value for key, value in plan.arrays.items()})
         slices.append((start, len(calls)))
-    outcome = sandbox.run(exercise.name, path, calls, arrays, limits, exercise.source)
+    outcome = sandbox.run(exercise.name, path, calls, arrays, limits, exercise.source, require_wall)
     return outcome, slices
 
 
@@ -184,12 +190,32 @@ def grade_folder(folder, names=None, course=None, hints_used=None):
         raise FileNotFoundError(f"{folder} is not a folder; make one with: python -m minigrad.exercises start "
                                 f"{folder}")
     exercises = catalog.select(names, course)
+    refuse_without_wall(course)
     results = [grade_exercise(folder, e, course) for e in exercises]
     for r in results:
         r["hints_used"] = (hints_used or {}).get(r["name"], 0)
     return {"directory": str(folder), "points": sum(r["points"] for r in results),
             "max_points": sum(r["max_points"] for r in results), "passed": sum(r["status"] == "pass" for r in results),
-            "exercises": results, "seed": course.seed, "scale": course.scale}
+            "exercises": results, "seed": course.seed, "scale": course.scale, "wall": wall_summary(results)}
+
+
+def refuse_without_wall(course):
+    """Refuse, in one line, to grade a course that requires the OS wall on a machine that cannot raise it."""
+    version = confine.abi() if course.require_confinement else None
+    if isinstance(version, confine.Wall):
+        raise ValueError(f"the course file requires the OS wall (require_confinement = true), but this machine "
+                         f"has none: {confine.WHY[version.code]}; grade on Linux 5.13 or newer with Landlock enabled, "
+                         f"or remove the setting and grade in a container")
+
+
+def wall_summary(results):
+    """How the children that ran were walled in, in one line ("NOT confined" over "confined"); None if none ran."""
+    unreported = confine.describe("unreported")
+    walls = [r["wall"] for r in results if r.get("wall") and r["wall"] != unreported]
+    if not walls:
+        return unreported if any(r.get("wall") for r in results) else None
+    worst = next((wall for wall in walls if wall.startswith("NOT")), walls[0])
+    return worst + ("; grade untrusted code in a container or a VM" if worst.startswith("NOT") else "")
 
 
 def grade_submissions(submissions, course=None):
@@ -248,4 +274,6 @@ def format_table(result, show_output=False):
     lines.append(f"{'-' * (width - 2):<{width}}{'-' * 8}")
     lines.append(f"{'total':<{width}}{result['points']:>4}/{result['max_points']:<3}  "
                  f"{result['passed']} of {len(result['exercises'])} exercises passed")
+    if result.get("wall"):
+        lines.append(f"OS wall: {result['wall']}")
     return "\n".join(lines)

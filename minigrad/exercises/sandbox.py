@@ -28,11 +28,24 @@ for instructors):
   student as "your code printed", indented, and never parsed.
 - **Files.**  The child's working folder is a scratch folder deleted
   afterwards; the only files read back are the result files named above.
+- **Other files, programs, signals, the network** (Linux with Landlock
+  only).  Before it imports the student's module the child walls itself
+  in (``confine.py``): it reads only the Python installation, minigrad's
+  package and the student's own folder, writes only its scratch folder,
+  runs no program, opens no TCP socket and signals no process outside
+  (the grader, other students).  It reports in ``wall.npz`` whether the
+  wall stands, as a code of ``confine.WHY`` that the parent words itself;
+  ``Outcome.wall`` holds it ("unreported" when the file is missing).
 
-What it does *not* do: it is not an OS sandbox.  A child runs as the
-grader's user, may read any file that user can read, and, if it reaches
-``os`` despite the static rules (``rules.py``), may signal the grader's
-processes.  Grade untrusted submissions in a container or a VM.
+What it does *not* do: where Landlock is missing (not Linux, a kernel
+before 5.13, Landlock disabled, a seccomp filter that hides it) there is
+no wall: a child runs as the grader's user, may read any file that user
+can read, and, if it reaches ``os`` despite the static rules
+(``rules.py``), may signal the grader's processes.  Behind the wall it
+still reads the whole Python installation, sends UDP, connects to UNIX
+sockets that have a path, and spends its CPU and memory up to the limits;
+and a hostile child may misreport its wall (the report is what an honest
+child found).  Grade untrusted submissions in a container or a VM.
 
 The child's side is ``child.py:child_main`` (run as ``python -I -B -c BOOT``:
 isolated mode, no bytecode, a minimal environment).
@@ -52,6 +65,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+
+from .confine import WHY
 
 OUTPUT_LIMIT = 8000  # bytes of the child's printed output that are kept
 ARRAY_LIMIT = 2**24  # entries per returned array
@@ -86,31 +101,38 @@ class Outcome:
     detail: str = ""
     output: str = ""
     output_bytes: int = 0
+    wall: tuple = ("unreported", 0)  # (a code of confine.WHY, the Landlock ABI), as the child reported them
 
 
 # ------------------------------------------------------------------------------------------ parent side
-def run(name, student_file, calls, arrays, limits, exercise_module):
+def run(name, student_file, calls, arrays, limits, exercise_module, require_wall=False):
     """Run ``calls`` on the student's ``student_file`` in a fresh child; return an Outcome.
 
     ``calls`` is a list of plain dicts (see ``child_main``), ``arrays`` the
     named input arrays they refer to, ``exercise_module`` the import path of
-    the bank module whose helpers the calls may name.
+    the bank module whose helpers the calls may name.  With
+    ``require_wall`` a child that cannot wall itself in (``confine.py``)
+    runs none of the student's code.
     """
     student_file = Path(student_file).resolve()
     with tempfile.TemporaryDirectory(prefix="minigrad-sandbox-") as scratch:
         scratch = Path(scratch)
         np.savez(scratch / "inputs.npz", **arrays)
-        job = {"name": name, "file": str(student_file), "module": exercise_module, "calls": calls}
+        job = {"name": name, "file": str(student_file), "module": exercise_module, "calls": calls,
+               "require_wall": bool(require_wall)}
         (scratch / "job.json").write_text(json.dumps(job), encoding="utf-8")
         command = [sys.executable, "-I", "-B", "-c", BOOT, PACKAGE_ROOT, str(scratch), str(student_file.parent),
                    exercise_module]
         outcome = _supervise(command, scratch, limits)
+        outcome.wall = _load_wall(scratch / "wall.npz")
         outcome.import_error = _load_result(scratch / "result_import.npz", outcome)
         for k in range(len(calls)):
             result = _load_result(scratch / f"result_{k}.npz", outcome)
             if result is None:
                 break
             outcome.results.append(result)
+    if require_wall and outcome.wall[0] != "confined":
+        return outcome  # the child ran none of the student's code: nothing is missing
     if outcome.ended == "ok" and outcome.import_error is None and len(outcome.results) < len(calls):
         outcome.ended = "died"
         outcome.detail = "the process ended before its work was done (exit code 0)"
@@ -287,6 +309,18 @@ def _load_result(path, outcome):
         outcome.detail = f"{path.name}: {error}"
         return None
     return arrays
+
+
+def _load_wall(path):
+    """(code, abi) of the child's wall report, kept only when it is in the fixed vocabulary of ``confine.WHY``."""
+    if not path.is_file():
+        return ("unreported", 0)
+    try:
+        arrays = read_npz(path, limit=64)
+        code, abi = str(arrays["code"]), int(arrays["abi"])
+    except (ValueError, KeyError, TypeError):
+        return ("unreported", 0)
+    return (code, abi) if code in WHY and 0 <= abi < 1000 else ("unreported", 0)
 
 
 def read_npz(path, limit=ARRAY_LIMIT):
