@@ -31,7 +31,7 @@ needs_wall = pytest.mark.skipif(not WALLED, reason=f"no Landlock on this machine
 needs_scopes = pytest.mark.skipif(not WALLED or ABI < 6, reason=f"signals are walled from Landlock ABI 6 on ({ABI})")
 needs_tcp = pytest.mark.skipif(not WALLED or ABI < 4, reason=f"TCP is walled from Landlock ABI 4 on ({ABI})")
 
-ALLOW = ["os", "pathlib", "socket", "signal", "subprocess", "_", "__import__", "open"]
+ALLOW = ["os", "pathlib", "socket", "signal", "subprocess", "_", "__import__", "open", "type"]
 STUDENTS = {"a_reader": "os_wall_read_sibling.py", "b_planter": "os_wall_write_outside.py",
             "c_tamperer": "os_wall_tamper.py", "d_killer": "os_wall_kill_grader.py",
             "e_runner": "os_wall_run_program.py", "f_caller": "os_wall_connect.py"}
