@@ -32,6 +32,7 @@ import time
 from . import random as _random
 from .autograd import no_grad
 from .nn.utils import clip_grad_norm_
+from .ops.shape import stack
 from .optim.lr_scheduler import ReduceLROnPlateau
 from .serialization import load, save
 
@@ -74,7 +75,8 @@ def _score(logits, targets, ignore_index, class_dim):
     """(entries scored, entries right) of a batch: targets equal to ``ignore_index`` are neither."""
     scored = targets != ignore_index
     right = (logits.argmax(class_dim) == targets) & scored
-    return int(scored.sum().item()), int(right.sum().item())
+    counts = stack([scored.sum(), right.sum()]).tolist()  # one read from a GPU for both, not two waits
+    return int(counts[0]), int(counts[1])
 
 
 def _no_entries(op):

@@ -102,3 +102,15 @@ def test_a_batch_of_padding_only_is_skipped_and_nothing_to_score_is_an_error():
         train_epoch(model, [only_padding], SGD(model.parameters(), lr=0.1))
     with pytest.raises(ValueError, match="evaluate: nothing to score"):
         evaluate(model, [only_padding])
+
+
+def test_a_batch_on_a_gpu_reads_both_counts_in_one_wait(fake_cuda):
+    """Per batch: the two counts in one read, then the loss (its value, and the queued target check's verdict)."""
+    model = nn.Linear(3, 2).to("cuda")
+    loader = [(minigrad.randn(4, 3, device="cuda"), minigrad.tensor([0, 1, 1, 0], device="cuda"))] * 3
+    fake_cuda.waits = 0
+    train_epoch(model, loader, SGD(model.parameters(), lr=0.1))
+    assert fake_cuda.waits == 3 * 3
+    fake_cuda.waits = 0
+    evaluate(model, loader)
+    assert fake_cuda.waits == 3 * 3
