@@ -244,3 +244,26 @@ def test_property_sum_and_mean_over_any_dims_match_numpy_with_exact_gradients(ar
 def test_topk_of_a_single_value_explains_what_it_needs():
     with pytest.raises(minigrad.ShapeError, match="topk: needs a tensor with at least one dimension"):
         minigrad.tensor(2.0).topk(1)
+
+
+@pytest.mark.parametrize("dim", [0, -1, (0,)])
+@pytest.mark.parametrize("keepdim", [False, True])
+@pytest.mark.parametrize("name", ["sum", "mean", "amax", "amin", "logsumexp", "norm"])
+def test_a_single_number_reduced_along_dim_0_is_itself_as_in_pytorch(name, dim, keepdim, leaf, device):
+    # PyTorch 2.13: torch.sum(torch.tensor(5.), dim=0) is tensor(5.), shape () even with keepdim=True.
+    x = leaf(device=device)
+    out = getattr(minigrad, name)(x, dim=dim, keepdim=keepdim)
+    assert out.shape == () and out.item() == pytest.approx(abs(x.item()) if name == "norm" else x.item())
+    assert gradcheck(lambda t: getattr(minigrad, name)(t, dim=dim, keepdim=keepdim), (x,))
+
+
+@pytest.mark.parametrize("op", ["max", "min"])
+def test_max_of_a_single_number_along_dim_0_is_itself_at_index_0(op, leaf, device):
+    x = leaf(device=device)
+    values, indices = getattr(minigrad, op)(x, dim=0)  # PyTorch 2.13: values=tensor(x), indices=tensor(0)
+    assert values.shape == indices.shape == () and values.item() == x.item() and indices.item() == 0
+    assert getattr(minigrad, "arg" + op)(x, dim=-1, keepdim=True).item() == 0
+    assert gradcheck(lambda t: getattr(minigrad, op)(t, dim=0).values, (x,))
+    assert minigrad.any(x > 0, dim=0).item() == (x.item() > 0) and minigrad.all(x > 0, dim=0).shape == ()
+    with pytest.raises(IndexError, match=r"dimension 1 is out of range for a tensor with 0 dimension"):
+        minigrad.sum(x, dim=1)

@@ -88,3 +88,13 @@ def normalize_dims(dim, ndim, op):
     if len(set(out)) != len(out):
         raise ValueError(f"{op}: dimension {dim} lists the same axis twice")
     return tuple(sorted(out))
+
+
+def reduction_dims(dim, ndim, op):
+    """``normalize_dims`` for a reduction: the axes to reduce over.
+
+    A single number (0-d) has no axis, yet PyTorch accepts dim 0 or -1 for
+    it and returns the number itself: here that is a reduction over no axis, ().
+    """
+    dims = normalize_dims(dim, ndim, op)
+    return dims if ndim else ()

@@ -6,7 +6,7 @@ records nothing in the graph.
 """
 from .. import backend
 from .. import tensor as _tensor
-from ._util import broadcasting, normalize_dims, promote
+from ._util import broadcasting, promote, reduction_dims
 
 
 def _compare(name, fn, a, b):
@@ -55,12 +55,12 @@ def logical_not(input):
 
 
 def any(input, dim=None, keepdim=False):
-    axes = normalize_dims(dim, input.ndim, "any")
+    axes = reduction_dims(dim, input.ndim, "any")
     return _tensor.Tensor._from_array(input.xp.asarray(input._data.any(axis=axes, keepdims=keepdim)))
 
 
 def all(input, dim=None, keepdim=False):
-    axes = normalize_dims(dim, input.ndim, "all")
+    axes = reduction_dims(dim, input.ndim, "all")
     return _tensor.Tensor._from_array(input.xp.asarray(input._data.all(axis=axes, keepdims=keepdim)))
 
 

@@ -14,7 +14,7 @@ from ..autograd import Function
 from ..errors import ShapeError
 from . import elementwise
 from . import shape as shape_ops
-from ._util import normalize_dims
+from ._util import normalize_dims, reduction_dims
 
 INF = float("inf")
 # What max(dim), min(dim) and topk return, like PyTorch's `torch.return_types`.
@@ -196,20 +196,20 @@ def _not_empty(input, dims, op):
 
 
 def sum(input, dim=None, keepdim=False):
-    return Sum.apply(input, normalize_dims(dim, input.ndim, "sum"), keepdim)
+    return Sum.apply(input, reduction_dims(dim, input.ndim, "sum"), keepdim)
 
 
 def mean(input, dim=None, keepdim=False):
     if not input.is_floating_point():
         raise TypeError(f"mean: needs a floating-point tensor, got {input.dtype}; call .float() first")
-    return Mean.apply(input, normalize_dims(dim, input.ndim, "mean"), keepdim)
+    return Mean.apply(input, reduction_dims(dim, input.ndim, "mean"), keepdim)
 
 
 def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     """Variance over ``dim``; ``correction=1`` (default) divides by N - 1, ``correction=0`` by N."""
     if correction is None:
         correction = 1 if unbiased is None else int(bool(unbiased))
-    return Var.apply(input, normalize_dims(dim, input.ndim, "var"), correction, keepdim)
+    return Var.apply(input, reduction_dims(dim, input.ndim, "var"), correction, keepdim)
 
 
 def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
@@ -217,7 +217,7 @@ def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
 
 
 def amax(input, dim=None, keepdim=False):
-    dims = normalize_dims(dim, input.ndim, "amax")
+    dims = reduction_dims(dim, input.ndim, "amax")
     _not_empty(input, dims, "amax")
     return Amax.apply(input, dims, keepdim)
 
@@ -228,7 +228,7 @@ def amin(input, dim=None, keepdim=False):
 
 
 def logsumexp(input, dim, keepdim=False):
-    dims = normalize_dims(dim, input.ndim, "logsumexp")
+    dims = reduction_dims(dim, input.ndim, "logsumexp")
     _not_empty(input, dims, "logsumexp")
     return LogSumExp.apply(input, dims, keepdim)
 
@@ -251,9 +251,7 @@ def norm(input, p=2, dim=None, keepdim=False):
     if isinstance(p, bool) or not isinstance(p, (int, float)) or not p >= 1:
         raise ValueError(f"norm: p={p!r} is not supported; use 1, 2, float('inf') or another number >= 1 "
                          "('fro' is 2). PyTorch also has p=0, p < 1, -inf and 'nuc', which minigrad does not")
-    dims = normalize_dims(dim, input.ndim, "norm")
-    if input.ndim == 0:
-        dims = ()  # a single value is its own vector (NumPy has no axis 0 to reduce over)
+    dims = reduction_dims(dim, input.ndim, "norm")
     if p == INF:
         _not_empty(input, dims, "norm(p=inf)")
     return Norm.apply(input, p, dims, keepdim)
@@ -280,6 +278,8 @@ def _arg_extreme(input, dim, keepdim, op, pick):
         _not_empty(input, tuple(range(input.ndim)), op)
         return _tensor.Tensor._from_array(input.xp.asarray(pick(input._data, axis=None)))
     (axis,) = normalize_dims(dim, input.ndim, op)
+    if input.ndim == 0:  # a single number is its own extreme, at index 0 (PyTorch's answer)
+        return _tensor.Tensor._from_array(input.xp.zeros((), dtype=input.xp.int64))
     _not_empty(input, (axis,), op)
     return _tensor.Tensor._from_array(pick(input._data, axis=axis, keepdims=keepdim))
 
@@ -299,6 +299,8 @@ def _max_or_min(input, dim, keepdim, op):
     if dim is None:
         return (amax if op == "max" else amin)(input)
     indices = (argmax if op == "max" else argmin)(input, dim, keepdim=True)
+    if input.ndim == 0:
+        return values_indices(input.reshape(()), indices)  # the number itself, at index 0
     values = shape_ops.gather(input, dim, indices)
     if not keepdim:
         values, indices = values.squeeze(dim), indices.squeeze(dim)
