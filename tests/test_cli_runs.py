@@ -111,19 +111,24 @@ def test_ctrl_c_keeps_the_best_epoch_as_an_interrupted_run_and_resume_finishes_i
     assert "only a run stopped with Ctrl-C can be resumed" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("options", [None, ["--epochs"], {"epochs": 2, "out": "/elsewhere"}])
-def test_resuming_a_run_whose_options_are_damaged_is_one_line(tmp_path, monkeypatch, capsys, options):
+@pytest.mark.parametrize("edit, message", [
+    (lambda options: None, "config.json's options are damaged"),
+    (lambda options: ["--epochs"], "config.json's options are damaged"),
+    (lambda options: {**options, "out": "/elsewhere"}, "config.json's options are damaged"),  # not an option kept
+    (lambda options: {**options, "embed_dim": 10**7}, "config.json describes a model of"),  # sized before built
+], ids=["missing", "a list", "an unknown key", "a huge model"])
+def test_resuming_a_run_whose_options_are_damaged_is_one_line(tmp_path, monkeypatch, capsys, edit, message):
     _interrupt_at(monkeypatch, 2)
     run = tmp_path / "run"
     assert cli.main(["train", *SMALL, "--epochs", "3", "--patience", "0", "--out", str(run)]) == 130
     monkeypatch.undo()
     config = _json(run / "config.json")
-    config["options"] = options
+    config["options"] = edit(config["options"])
     (run / "config.json").write_text(json.dumps(config))
     capsys.readouterr()
     assert cli.main(["train", "--resume", str(run)]) == 2
     err = capsys.readouterr().err.strip().split("\n")
-    assert len(err) == 1 and "config.json's options are damaged" in err[0]
+    assert len(err) == 1 and message in err[0]
 
 
 def test_ctrl_c_before_the_first_epoch_ends_leaves_nothing(tmp_path, monkeypatch, capsys):

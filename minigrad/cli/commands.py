@@ -14,7 +14,7 @@ from ..serialization import load, save
 from .data import encode, load_splits, make_loader, match_labels, read_file
 from .errors import UsageError
 from .models import build_model, min_length
-from .runs import RunFolder, load_run, read_config
+from .runs import RunFolder, load_run, read_config, refuse_oversized
 from .tagging import (TAG_FORMATS, char_config, check_char_features, evaluate_tags, flat_tags, predict_tags,
                       tag_loaders, tag_splits, write_tag_run)
 
@@ -58,6 +58,9 @@ def cmd_train(args):
                           bidirectional=args.model in ("lstm", "gru"),
                           **char_config(args, train))
         loaders = (tag_loaders if tagging else _sentence_loaders)(config, vocab, parts, args)
+        if resume is not None:  # the options come from the folder: size them against its checkpoint first
+            last = os.path.join(resume, "checkpoints", "last.npz")
+            refuse_oversized(config, load(last), last)
         model = build_model(config)
         optimizer = Adam(model.parameters(), lr=args.lr)
         # Monitor the validation loss: accuracy often reaches its ceiling early and then cannot rank epochs.

@@ -135,6 +135,27 @@ def read_config(folder):
     return config
 
 
+def refuse_oversized(config, state, path):
+    """Refuse a run's config whose model has more parameters than the checkpoint ``state`` (read from ``path``) holds.
+
+    Called before the model is built: its weights would otherwise fill the
+    memory first (an edited ``embed_dim`` of 10^7), before any shape was compared.
+    """
+    try:
+        held = sum(value.numel() for value in state["model"].values())
+    except (KeyError, TypeError, AttributeError):
+        raise UsageError(f"{path} holds no model state (a dict of tensors under 'model'); train the run again") \
+            from None
+    try:
+        wanted = parameter_count(config)
+    except (KeyError, TypeError, ValueError) as err:
+        raise UsageError(f"config.json beside {path} cannot describe a model ({type(err).__name__}: {err}); "
+                         "train the run again") from None
+    if wanted > held:
+        raise UsageError(f"config.json describes a model of {wanted:,} parameters but {path} holds {held:,} "
+                         "numbers; the folder mixes files from different runs (or was edited)")
+
+
 def load_run(folder):
     """(model, vocab, config) from a run folder, checking that its files belong together."""
     from ..text import Vocab
@@ -148,22 +169,12 @@ def load_run(folder):
         raise UsageError(f"{folder}: vocab.json has {len(vocab)} tokens but the model was built for "
                          f"{config.get('vocab_size')}; the folder mixes files from different runs")
     state = load(os.path.join(folder, "model.npz"))  # bounded by the file's own size
+    refuse_oversized(config, state, os.path.join(folder, "model.npz"))
     try:
-        held = sum(value.numel() for value in state["model"].values())
-    except (KeyError, TypeError, AttributeError):
-        raise UsageError(f"{folder}/model.npz holds no model state (a dict of tensors under 'model'); "
-                         "train the run again") from None
-    try:
-        wanted = parameter_count(config)
-        # Checked before the model is built: a config asking for more would fill the memory with its weights first.
-        if wanted <= held:
-            model = build_model(config)
+        model = build_model(config)
     except (KeyError, TypeError, ValueError) as err:
         raise UsageError(f"{folder}/config.json cannot describe a model ({type(err).__name__}: {err}); "
                          "train the run again") from None
-    if wanted > held:
-        raise UsageError(f"{folder}: config.json describes a model of {wanted:,} parameters but model.npz holds "
-                         f"{held:,} numbers; the folder mixes files from different runs (or was edited)")
     try:
         model.load_state_dict(state["model"])
     except (RuntimeError, KeyError, TypeError) as err:
