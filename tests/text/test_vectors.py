@@ -44,6 +44,9 @@ def test_word2vec_header_and_seeded_missing_rows(tmp_path, vocab):
     ("good 0.1 0.2 0.3\nfilm 1 two 3\n", r"line 2: 'two' is not a number"),
     ("5 4\ngood 0.1 0.2 0.3 0.4\n", r"line 1: the header says dimension 4, but dim=3"),
     ("", "holds no vectors"),
+    ("3 3\n", "holds no vectors"),  # a header alone: nothing to make a matrix from
+    ("2 100000000\ngood 0.1\n", r"line 1: a dimension of 100,000,000 is more than any word-vector file holds"),
+    ("good " + "0.5 " * 20_000 + "\n", r"line 1: a dimension of 20,000 is more than"),
 ])
 def test_bad_files_name_the_line(tmp_path, vocab, content, message):
     path = tmp_path / "bad.txt"
