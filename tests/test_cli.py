@@ -240,6 +240,8 @@ def test_not_a_run_folder(run, tmp_path, capsys):
     assert "lacks the model's description" in _error(capsys, 2, ["predict", "--run", str(copy), "a"])
     (copy / "config.json").write_text("{not json")
     assert "config.json is damaged" in _error(capsys, 2, ["predict", "--run", str(copy), "a"])
+    (copy / "config.json").write_text("[" * 100_000 + "]" * 100_000)  # deeper than Python's JSON reader recurses
+    assert "config.json is damaged" in _error(capsys, 2, ["predict", "--run", str(copy), "a"])
 
 
 def test_unwritable_output_folder_fails_before_training(tmp_path, capsys):

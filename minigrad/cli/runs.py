@@ -128,7 +128,7 @@ def read_config(folder):
             config = json.load(f)
     except FileNotFoundError:
         raise UsageError(f"{folder} has no config.json; pass the --out folder of a `train` run") from None
-    except (ValueError, UnicodeDecodeError) as err:
+    except (ValueError, UnicodeDecodeError, RecursionError) as err:  # RecursionError: JSON nested too deep
         raise UsageError(f"{path} is damaged ({err}); train the run again") from None
     if not isinstance(config, dict) or not {"model", "vocab_size", "num_classes", "label_names"} <= set(config):
         raise UsageError(f"{path} lacks the model's description (model, vocab_size, ...); train the run again")

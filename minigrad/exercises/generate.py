@@ -62,7 +62,7 @@ def exercises_in(directory, names=None):
     if manifest.is_file():
         try:
             listed = json.loads(manifest.read_text(encoding="utf-8")).get("exercises")
-        except (ValueError, AttributeError):
+        except (ValueError, AttributeError, RecursionError):  # damaged, not an object, or nested too deep
             listed = None
         if isinstance(listed, list) and all(isinstance(n, str) for n in listed):
             return listed
@@ -80,7 +80,7 @@ def hints_used(directory):
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         return {k: int(v) for k, v in data.items() if isinstance(k, str) and isinstance(v, int)}
-    except (OSError, ValueError, AttributeError):
+    except (OSError, ValueError, AttributeError, RecursionError):
         return {}
 
 

@@ -138,7 +138,7 @@ class Vocab:
                 data = json.load(f)
         except FileNotFoundError:
             raise FileNotFoundError(f"Vocab.load: no file at {path}") from None
-        except (json.JSONDecodeError, UnicodeDecodeError) as err:
+        except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as err:  # RecursionError: nested too deep
             raise ValueError(f"Vocab.load: {path} is not a vocabulary saved by Vocab.save "
                              f"(it is not valid UTF-8 JSON: {err})") from None
         if not isinstance(data, dict) or data.get("format") != _FORMAT or not isinstance(data.get("itos"), list):

@@ -75,6 +75,17 @@ def test_check_hint_reveals_one_hint_at_a_time_and_records_it(tmp_path, capsys):
         assert len(result["exercises"][0]["revealed"]) == count
 
 
+def test_damaged_records_in_the_students_folder_are_read_as_missing(tmp_path, capsys):
+    """assignment.json and .hints.json are the student's to edit: nested too deep for JSON, they count as absent."""
+    assert main(["start", str(tmp_path), "relu"]) == 0
+    for name in ("assignment.json", ".hints.json"):
+        (tmp_path / name).write_text("[" * 100_000 + "]" * 100_000)
+    capsys.readouterr()
+    assert main(["check", str(tmp_path), "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert [r["name"] for r in result["exercises"]] == ["relu"] and result["exercises"][0]["hints_used"] == 0
+
+
 @pytest.mark.parametrize("text, words", [
     ("[course]\nlevel = 'easy'\n", "level"),
     ("[course]\nseeed = 3\n", "seeed"),

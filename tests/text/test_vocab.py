@@ -70,6 +70,7 @@ def test_save_replaces_atomically_and_cleans_up_on_failure(tmp_path, monkeypatch
     ("{not json", "not valid UTF-8 JSON"),
     ('{"itos": ["a"]}', "not a vocabulary saved by Vocab.save"),
     ('{"format": "minigrad.Vocab", "itos": ["a", "b"]}', "damaged"),
+    ("[" * 100_000 + "]" * 100_000, "not valid UTF-8 JSON"),  # nested deeper than the JSON reader recurses
 ])
 def test_load_rejects_bad_files(tmp_path, content, message):
     path = tmp_path / "vocab.json"
