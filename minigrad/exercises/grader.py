@@ -23,6 +23,7 @@ student folders, with a CSV gradebook and one JSON per student.
 import csv
 import io
 import json
+import os
 import zlib
 from pathlib import Path
 
@@ -44,8 +45,12 @@ def grade_exercise(folder, exercise, course=None):
     points = exercise.points(course)
     result = {"name": exercise.name, "points": 0, "max_points": sum(points.values()), "status": "fail",
               "reason": None, "checks": [], "output": "", "output_chars": 0, "wall": None}
+    if Path(folder).is_symlink():  # submissions/mallory -> alice would grade alice's files under mallory's name
+        return _all_zero(result, exercise, points, "refused",
+                         f"{folder} is a symbolic link (to {os.readlink(folder)}); a student's folder holds the "
+                         "student's own files")
     path = Path(folder).resolve() / exercise.file_name
-    if not path.is_file():
+    if not path.is_file() and not path.is_symlink():
         return _all_zero(result, exercise, points, "missing",
                          f"{exercise.file_name} is not in {folder}; write it with: "
                          f"python -m minigrad.exercises start {folder} {exercise.name}")

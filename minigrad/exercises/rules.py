@@ -25,6 +25,7 @@ instructor can allow more per exercise with ``allow = [...]`` in the
 course file: a module name (``"time"``) or a builtin (``"open"``).
 """
 import ast
+import os
 from pathlib import Path
 
 MODULES = ("numpy", "numpy.linalg", "numpy.random", "numpy.fft", "math")
@@ -81,6 +82,10 @@ def _check(path, allow, seen, problems):
     if path in seen:
         return
     seen.add(path)
+    if path.is_symlink():  # a link to a classmate's file, or to a solution on the grading machine, is not one's own
+        problems.append(f"{path.name}: it is a symbolic link (to {os.readlink(path)}), not a file of the "
+                        "submission; hand in the file itself.")
+        return
     try:
         tree = ast.parse(path.read_text(encoding="utf-8"), filename=path.name)
     except (SyntaxError, ValueError, UnicodeDecodeError) as error:

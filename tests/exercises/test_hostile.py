@@ -165,6 +165,36 @@ def test_a_shrunk_manifest_changes_no_maximum(tmp_path):
     assert (result["points"], result["max_points"]) == (10, 10)
 
 
+def test_a_link_to_a_classmates_file_or_to_a_solution_earns_nothing(tmp_path):
+    """A symbolic link is not the student's own file (a tar archive can carry one), however good its target."""
+    alice = solved(tmp_path / "alice", ["sigmoid"])
+    mallory = solved(tmp_path / "mallory", [])
+    (mallory / "sigmoid.py").symlink_to(alice / "sigmoid.py")
+    (mallory / "relu.py").symlink_to(SOLUTIONS / "relu.py")
+    marks = by_name(grader.grade_folder(mallory, ["sigmoid", "relu"], COURSE))
+    for name, target in (("sigmoid", alice / "sigmoid.py"), ("relu", SOLUTIONS / "relu.py")):
+        assert (marks[name]["points"], marks[name]["status"]) == (0, "refused")
+        assert f"{name}.py: it is a symbolic link (to {target})" in marks[name]["reason"]
+
+
+def test_a_helper_module_that_is_a_link_is_refused_too(tmp_path):
+    folder = solved(tmp_path, ["sigmoid"])
+    (tmp_path / "elsewhere.py").write_text("import numpy as np\n")
+    (folder / "mytools.py").symlink_to(tmp_path / "elsewhere.py")
+    (folder / "sigmoid.py").write_text("import mytools\n" + (folder / "sigmoid.py").read_text())
+    marks = by_name(grader.grade_folder(folder, ["sigmoid"], COURSE))
+    assert marks["sigmoid"]["status"] == "refused" and "mytools.py: it is a symbolic link" in marks["sigmoid"]["reason"]
+
+
+def test_a_student_folder_that_links_to_another_is_refused(tmp_path):
+    submissions = tmp_path / "submissions"
+    solved(submissions / "alice", ["sigmoid"])
+    (submissions / "bob").symlink_to(submissions / "alice")
+    graded = grader.grade_submissions(submissions, Course(timeout=20.0, exercises=["sigmoid"]))
+    assert graded["alice"]["points"] == 10 and graded["bob"]["points"] == 0
+    assert "is a symbolic link (to " in graded["bob"]["exercises"][0]["reason"]
+
+
 # A numerical backward for any Function exercise: the reference solution with its backward replaced by central
 # differences of its own forward - right values, no derivation.  Only the timed check may catch it.
 NUMERICAL = '''
