@@ -70,28 +70,38 @@ def _submodule_names():
 SUBMODULES = _submodule_names()
 
 
+MAX_FILE_BYTES = 2**20  # a submission's file is a few kilobytes; a larger one is refused unread
+
+
 def check_file(path, allow=()):
     """Every rule violation of ``path`` and of the student's modules it imports: a list of one-line messages."""
-    path = Path(path)
-    seen, problems = set(), []
-    _check(path, set(allow), seen, problems)
+    seen, problems, queue = set(), [], [Path(path)]
+    # A queue, not recursion: a chain of 1,500 helper modules, each importing the next, once made the grader
+    # itself fail with a RecursionError, and every student's grade with it.
+    while queue:
+        module = queue.pop(0)
+        if module not in seen:
+            seen.add(module)
+            _check(module, set(allow), problems, queue)
     return problems
 
 
-def _check(path, allow, seen, problems):
-    if path in seen:
-        return
-    seen.add(path)
+def _check(path, allow, problems, queue):
+    """Read one file: its problems go to ``problems``, the student's modules it imports to ``queue``."""
     if path.is_symlink():  # a link to a classmate's file, or to a solution on the grading machine, is not one's own
         problems.append(f"{path.name}: it is a symbolic link (to {os.readlink(path)}), not a file of the "
                         "submission; hand in the file itself.")
         return
+    if path.stat().st_size > MAX_FILE_BYTES:
+        problems.append(f"{path.name}: the file holds {path.stat().st_size:,} bytes, more than a submission's "
+                        f"{MAX_FILE_BYTES:,}; it was not read.")
+        return
     try:
         tree = ast.parse(path.read_text(encoding="utf-8"), filename=path.name)
-    except (SyntaxError, ValueError, UnicodeDecodeError) as error:
+    except (SyntaxError, ValueError, UnicodeDecodeError, RecursionError, MemoryError) as error:
         line = getattr(error, "lineno", None)
         problems.append(f"{path.name}{f', line {line}' if line else ''}: the file does not parse: "
-                        f"{getattr(error, 'msg', error)}")
+                        f"{getattr(error, 'msg', error) or 'nested too deeply'}")
         return
     own = {p.stem for p in path.parent.glob("*.py")}
 
@@ -101,7 +111,7 @@ def _check(path, allow, seen, problems):
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             for alias in node.names:
-                _import(alias.name, node, allow, own, path, seen, problems, refuse)
+                _import(alias.name, node, allow, own, path, queue, refuse)
         elif isinstance(node, ast.ImportFrom):
             module = node.module or ""
             if node.level:
@@ -112,7 +122,7 @@ def _check(path, allow, seen, problems):
                         refuse(node, f"from minigrad import {alias.name} is not allowed: a submission uses only "
                                "Function from minigrad and writes the rest itself.")
             else:
-                _import(module, node, allow, own, path, seen, problems, refuse)
+                _import(module, node, allow, own, path, queue, refuse)
                 for alias in node.names:
                     if _attribute_problem(alias.name, allow):
                         refuse(node, f"from {module} import {alias.name} is not allowed in a submission.")
@@ -158,12 +168,12 @@ def _attribute_problem(name, allow):
     return None
 
 
-def _import(module, node, allow, own, path, seen, problems, refuse):
+def _import(module, node, allow, own, path, queue, refuse):
     top = module.split(".")[0]
     if module in MODULES or top in allow or module in allow:
         return
     if top in own and "." not in module:
-        _check(path.parent / f"{top}.py", allow, seen, problems)
+        queue.append(path.parent / f"{top}.py")  # the student's own module: read by the same rules
         return
     if top == "minigrad":
         refuse(node, f"import {module} is not allowed: a submission uses only `from minigrad import Function`.")

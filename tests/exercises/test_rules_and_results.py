@@ -95,6 +95,22 @@ def test_a_helper_module_is_read_by_the_same_rules(tmp_path):
     assert found == [found[0]] and found[0].startswith("mytools.py, line 1: import os")
 
 
+def test_a_chain_of_a_thousand_and_more_helper_modules_is_read_without_recursion(tmp_path):
+    # Each module imports the next; the last imports os.  Read recursively, the chain stopped the grader itself.
+    for i in range(1500):
+        (tmp_path / f"m{i}.py").write_text(f"import m{i + 1}\n" if i < 1499 else "import os\n")
+    assert problems(tmp_path, "import m0\n") == ["m1499.py, line 1: import os is not allowed in a submission "
+                                                  "(allowed: numpy, math, `from minigrad import Function`, and your "
+                                                  "own modules beside this file)."]
+
+
+def test_a_file_too_large_or_nested_too_deeply_is_refused_unread(tmp_path):
+    big = problems(tmp_path, "# padding\n" * 200_000)
+    assert big == ["linear.py: the file holds 2,000,000 bytes, more than a submission's 1,048,576; it was not read."]
+    deep = problems(tmp_path, "x = " + "[" * 100_000 + "]" * 100_000 + "\n")
+    assert len(deep) == 1 and deep[0].startswith("linear.py") and "does not parse" in deep[0]
+
+
 def test_an_instructor_can_allow_more(tmp_path):
     assert problems(tmp_path, "import time\nt = time.process_time()\n", allow=["time"]) == []
 
