@@ -92,6 +92,9 @@ def _check(path, allow, problems, queue):
         problems.append(f"{path.name}: it is a symbolic link (to {os.readlink(path)}), not a file of the "
                         "submission; hand in the file itself.")
         return
+    if not path.is_file():  # a FIFO would block the grader's read for ever; a folder named x.py cannot be read
+        problems.append(f"{path.name}: it is not a regular file; a submission is made of .py files.")
+        return
     if path.stat().st_size > MAX_FILE_BYTES:
         problems.append(f"{path.name}: the file holds {path.stat().st_size:,} bytes, more than a submission's "
                         f"{MAX_FILE_BYTES:,}; it was not read.")

@@ -1,4 +1,6 @@
 """The two gates in front of the grader: the static rules of a submission, and the reader of result files."""
+import os
+import threading
 import zipfile
 
 import numpy as np
@@ -102,6 +104,17 @@ def test_a_chain_of_a_thousand_and_more_helper_modules_is_read_without_recursion
     assert problems(tmp_path, "import m0\n") == ["m1499.py, line 1: import os is not allowed in a submission "
                                                   "(allowed: numpy, math, `from minigrad import Function`, and your "
                                                   "own modules beside this file)."]
+
+
+@pytest.mark.parametrize("make", [os.mkfifo, os.mkdir], ids=["a FIFO", "a folder"])
+def test_a_helper_module_that_is_not_a_regular_file_is_refused_unread(tmp_path, make):
+    make(tmp_path / "mytools.py")  # reading a FIFO would wait for a writer for ever: the grader would hang
+    found = []
+    reader = threading.Thread(target=lambda: found.extend(problems(tmp_path, "import mytools\n")), daemon=True)
+    reader.start()
+    reader.join(timeout=30)  # a daemon thread, so that a regression fails this test instead of hanging the run
+    assert not reader.is_alive(), "the rules are still waiting to read mytools.py"
+    assert found == ["mytools.py: it is not a regular file; a submission is made of .py files."]
 
 
 def test_a_file_too_large_or_nested_too_deeply_is_refused_unread(tmp_path):
