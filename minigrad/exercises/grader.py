@@ -243,8 +243,14 @@ def gradebook_csv(graded):
     writer.writerow(["student"] + names + ["total"])
     writer.writerow(["(max)"] + [r["max_points"] for r in first["exercises"]] + [first["max_points"]])
     for student, result in graded.items():
-        writer.writerow([student] + [r["points"] for r in result["exercises"]] + [result["points"]])
+        writer.writerow([_text_cell(student)] + [r["points"] for r in result["exercises"]] + [result["points"]])
     return buffer.getvalue()
+
+
+def _text_cell(text):
+    """A folder name as a spreadsheet shows it, never as a formula: a student folder named ``=HYPERLINK(...)``
+    or ``+cmd|...`` would otherwise run in the instructor's spreadsheet.  A leading quote keeps it text."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 # ---------------------------------------------------------------------------------------------- the table

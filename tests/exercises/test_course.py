@@ -1,6 +1,7 @@
 """The instructor's workflow: a course file, `start` from it, `grade` a class into a gradebook; the wheel."""
 import ast
 import csv
+import io
 import json
 import subprocess
 import sys
@@ -63,6 +64,15 @@ def test_grade_three_students_into_a_gradebook(tmp_path, course_file, capsys):
     capsys.readouterr()
     assert main(["grade", str(submissions), "--course", str(course_file), "--out", str(out)]) == 2
     assert "exists already" in capsys.readouterr().err  # a gradebook is never silently replaced
+
+
+def test_a_folder_name_never_becomes_a_spreadsheet_formula(tmp_path):
+    from minigrad.exercises.grader import gradebook_csv
+
+    empty = {"points": 0, "max_points": 3, "exercises": [{"name": "cube", "points": 0, "max_points": 3}]}
+    names = ["=HYPERLINK(\"http://x\")", "+cmd|' /C calc'!A0", "-1+2", "@SUM(A1)", "dana-lee"]
+    rows = list(csv.reader(io.StringIO(gradebook_csv(dict.fromkeys(names, empty)))))[2:]
+    assert [row[0] for row in rows] == ["'" + n for n in names[:4]] + ["dana-lee"]
 
 
 def test_check_hint_reveals_one_hint_at_a_time_and_records_it(tmp_path, capsys):
