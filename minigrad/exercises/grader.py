@@ -24,6 +24,7 @@ import csv
 import io
 import json
 import os
+import re
 import zlib
 from pathlib import Path
 
@@ -287,4 +288,9 @@ def format_table(result, show_output=False):
                  f"{result['passed']} of {len(result['exercises'])} exercises passed")
     if result.get("wall"):
         lines.append(f"OS wall: {result['wall']}")
-    return "\n".join(lines)
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", "\n".join(lines))
+
+
+# Terminal control characters (ESC starts the sequences that move the cursor, recolour, retitle the window or
+# write the clipboard): a student's printed output and error messages are shown, never obeyed.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")

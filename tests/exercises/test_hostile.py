@@ -138,6 +138,14 @@ def test_output_that_mimics_the_grader_is_only_shown(tmp_path):
     assert json.loads(json.dumps(linear))["points"] == 0
 
 
+def test_terminal_control_sequences_are_shown_escaped_never_sent_to_the_terminal(tmp_path):
+    linear = hand_in(tmp_path, "terminal_escapes.py")
+    table = grader.format_table({"exercises": [linear], "points": 0, "max_points": 10, "passed": 0},
+                                show_output=True)
+    assert linear["points"] == 0 and not any(0x00 < ord(c) < 0x20 and c not in "\n" for c in table)
+    assert "\\x1b[2J" in table and "\\x1b]52;c;" in table and "\\x1b[1A" in table  # visible, as text
+
+
 def test_a_numerical_backward_loses_the_timed_check_only(tmp_path):
     linear = hand_in(tmp_path, "numerical_backward.py")
     assert [c["key"] for c in linear["checks"] if not c["passed"]] == ["fast"]
