@@ -115,7 +115,7 @@ def _grade(args, course):
     with atomic_write(out, "w", encoding="utf-8") as handle:
         handle.write(grader.gradebook_csv(graded))
     for student, result in graded.items():
-        print(f"{student}: {result['points']}/{result['max_points']}")
+        print(grader.shown(f"{student}: {result['points']}/{result['max_points']}"))  # a folder name may hold ESC
     wall = grader.wall_summary([r for result in graded.values() for r in result["exercises"]])
     if wall:
         print(f"OS wall: {wall}")

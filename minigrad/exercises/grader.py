@@ -288,9 +288,14 @@ def format_table(result, show_output=False):
                  f"{result['passed']} of {len(result['exercises'])} exercises passed")
     if result.get("wall"):
         lines.append(f"OS wall: {result['wall']}")
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", "\n".join(lines))
+    return shown("\n".join(lines))
 
 
 # Terminal control characters (ESC starts the sequences that move the cursor, recolour, retitle the window or
-# write the clipboard): a student's printed output and error messages are shown, never obeyed.
+# write the clipboard): a student's printed output, error messages and folder names are shown, never obeyed.
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def shown(text):
+    """``text`` as it may reach a terminal: control characters escaped (ESC as ``\\x1b``), newlines and tabs kept."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)

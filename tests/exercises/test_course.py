@@ -75,6 +75,13 @@ def test_a_folder_name_never_becomes_a_spreadsheet_formula(tmp_path):
     assert [row[0] for row in rows] == ["'" + n for n in names[:4]] + ["dana-lee"]
 
 
+def test_a_folder_name_holding_terminal_escapes_is_printed_escaped(tmp_path, capsys):
+    solved(tmp_path / "submissions" / "\x1b[2Jeve", ["sigmoid"])
+    assert main(["grade", str(tmp_path / "submissions"), "--out", str(tmp_path / "grades.csv")]) == 0
+    out = capsys.readouterr().out
+    assert "\\x1b[2Jeve: 10/10" in out and "\x1b" not in out
+
+
 def test_check_hint_reveals_one_hint_at_a_time_and_records_it(tmp_path, capsys):
     assert main(["start", str(tmp_path), "relu"]) == 0
     for count in (1, 2):
