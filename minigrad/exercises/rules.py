@@ -37,6 +37,8 @@ ATTRIBUTES = ("save", "savez", "savez_compressed", "savetxt", "load", "loadtxt",
               "dump", "dumps", "memmap", "fromregex", "lib", "ctypeslib", "ctypes", "cffi", "f2py", "testing",
               "distutils", "DataSource")
 DUNDER_NAMES = ("__name__",)  # ``if __name__ == "__main__":`` is fine
+# Refused as names, but fine as attributes (``ctx.input = x``): they reach nothing there.
+HARMLESS_ATTRIBUTES = ("input", "help", "exit", "quit")
 SPECIAL_METHODS = ("__init__",)  # the only one a submission defines (a helper class of its own)
 # type(name, bases, namespace) makes a class whose special attributes are strings in a dict, out of the rules' sight.
 NAMES = ("type",)
@@ -163,7 +165,7 @@ def _attribute_problem(name, allow):
         return "a submission computes with arrays; it reads and writes no files."
     if name in FRAMES:
         return "a submission does not look at frames, generators' internals or tracebacks."
-    if name in BUILTINS:
+    if name in BUILTINS and name not in HARMLESS_ATTRIBUTES:
         return "it is a builtin that a submission may not call, under any name."
     if name in SUBMODULES:
         return ("a submission uses numpy, numpy.linalg, numpy.random, numpy.fft and math, not their other "

@@ -88,7 +88,8 @@ def test_a_class_may_define_init_but_no_other_special_method(tmp_path):
 def test_honest_names_that_resemble_refused_ones_pass(tmp_path):
     source = ("import numpy as np\nfrom minigrad import Function\n\nx = np.ones(3)\nzero = x.dtype.type(0)\n"
               "norm = np.linalg.norm(x)\nrng = np.random.default_rng(0)\nnoise = rng.normal(size=3)\n"
-              "spectrum = np.fft.rfft(x)\nf_x, gi = 1, 2\n")
+              "spectrum = np.fft.rfft(x)\nf_x, gi = 1, 2\n\n\nclass Square(Function):\n    @staticmethod\n"
+              "    def forward(ctx, x):\n        ctx.input = x\n        return x * x\n")
     assert problems(tmp_path, source) == []
 
 
