@@ -169,7 +169,7 @@ def _attribute_problem(name, allow):
         return "it is a builtin that a submission may not call, under any name."
     if name in SUBMODULES:
         return ("a submission uses numpy, numpy.linalg, numpy.random, numpy.fft and math, not their other "
-                "modules.")
+                f"modules (if .{name} is an attribute of your own, give it another name).")
     return None
 
 
