@@ -61,6 +61,8 @@ def notebooks(argv, available):
     parser.add_argument("--execute", action="store_true", help="run each notebook and save it with its outputs")
     parser.add_argument("--quick", action="store_true", help="with --execute: smaller data and fewer epochs")
     parser.add_argument("--out", default=None, help="with --execute: where the figures go (default: FOLDER/lesson_figures)")
+    parser.add_argument("--force", action="store_true",
+                        help="replace notebooks already in FOLDER (without it they are kept: they may hold your notes)")
     args = parser.parse_args(argv)
     try:
         import _notebook
@@ -78,8 +80,11 @@ def notebooks(argv, available):
     folder.mkdir(parents=True, exist_ok=True)
     failures = 0
     for number, path, _ in select(args.selection, available):
-        nb = _notebook.notebook(path)
         target = folder / (path.stem + ".ipynb")
+        if target.exists() and not args.force:  # a student's notes in a notebook are never replaced unasked
+            print(f"kept {target} (already there; --force replaces it)")
+            continue
+        nb = _notebook.notebook(path)
         if args.execute:
             try:
                 _notebook.execute(nb, cwd=folder.resolve(), quick=args.quick, out=Path(args.out or folder / "lesson_figures").resolve())

@@ -130,9 +130,15 @@ def test_python_m_lessons_notebooks_writes_one_notebook_per_lesson_from_its_scri
     assert "sys.path[:0]" in "".join(cells[0]["source"])  # the setup cell, so that it runs wherever it is saved
     kinds = [c["cell_type"] for c in cells[1:]]
     assert kinds.count("markdown") == (LESSONS / "07_backpropagation.py").read_text().count("# %% [markdown]")
+    notes = (tmp_path / "07_backpropagation.ipynb").read_text(encoding="utf-8").replace("Backpropagation", "MY NOTES")
+    (tmp_path / "07_backpropagation.ipynb").write_text(notes, encoding="utf-8")
     again = subprocess.run([sys.executable, "-m", "lessons", "notebooks", str(tmp_path), "7"], capture_output=True,
                            text=True, cwd=ROOT, timeout=120)
-    assert "replaced" in again.stdout  # nothing is overwritten silently
+    assert "kept" in again.stdout and "--force" in again.stdout  # a student's edits are never replaced unasked
+    assert (tmp_path / "07_backpropagation.ipynb").read_text(encoding="utf-8") == notes
+    forced = subprocess.run([sys.executable, "-m", "lessons", "notebooks", str(tmp_path), "7", "--force"],
+                            capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert "replaced" in forced.stdout and "MY NOTES" not in (tmp_path / "07_backpropagation.ipynb").read_text()
 
 
 def test_lesson_list_names_every_lesson():
