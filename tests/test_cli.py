@@ -233,6 +233,18 @@ def test_a_config_asking_for_more_than_the_checkpoint_holds_is_refused_before_bu
     assert "config.json describes a model of" in line and "different runs" in line
 
 
+@pytest.mark.parametrize("field, value", [("label_names", ["negative"]), ("label_names", "negative,positive"),
+                                          ("options", []), ("dataset", 3), ("max_len", "all")])
+def test_a_damaged_field_of_config_json_is_one_line(run, tmp_path, capsys, field, value):
+    copy = _copy(run, tmp_path)
+    config = json.loads((copy / "config.json").read_text())
+    config[field] = value
+    (copy / "config.json").write_text(json.dumps(config))
+    for command in (["predict", "--run", str(copy), "a fine film"], ["evaluate", "--run", str(copy), "--data",
+                                                                      str(copy / "config.json")]):
+        assert f'config.json is damaged: "{field}" must be' in _error(capsys, 2, command)
+
+
 def test_not_a_run_folder(run, tmp_path, capsys):
     assert "no config.json" in _error(capsys, 2, ["predict", "--run", str(tmp_path), "the plot is good"])
     copy = _copy(run, tmp_path)

@@ -112,8 +112,8 @@ def test_ctrl_c_keeps_the_best_epoch_as_an_interrupted_run_and_resume_finishes_i
 
 
 @pytest.mark.parametrize("edit, message", [
-    (lambda options: None, "config.json's options are damaged"),
-    (lambda options: ["--epochs"], "config.json's options are damaged"),
+    (lambda options: None, '"options" must be an object'),
+    (lambda options: ["--epochs"], '"options" must be an object'),
     (lambda options: {**options, "out": "/elsewhere"}, "config.json's options are damaged"),  # not an option kept
     (lambda options: {**options, "embed_dim": 10**7}, "config.json describes a model of"),  # sized before built
 ], ids=["missing", "a list", "an unknown key", "a huge model"])

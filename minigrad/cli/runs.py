@@ -132,6 +132,16 @@ def read_config(folder):
         raise UsageError(f"{path} is damaged ({err}); train the run again") from None
     if not isinstance(config, dict) or not {"model", "vocab_size", "num_classes", "label_names"} <= set(config):
         raise UsageError(f"{path} lacks the model's description (model, vocab_size, ...); train the run again")
+    # The fields read outside the model's builder (which checks its own): each of the type that train writes.
+    names, max_len = config["label_names"], config.get("max_len")
+    for field, right, what in (
+            ("label_names", isinstance(names, list) and all(isinstance(n, str) for n in names)
+             and len(names) == config["num_classes"], "a list of num_classes class names"),
+            ("options", isinstance(config.get("options", {}), dict), "an object holding the run's options"),
+            ("dataset", isinstance(config.get("dataset", ""), str), "the name of a dataset"),
+            ("max_len", max_len is None or (type(max_len) is int and max_len > 0), "a positive whole number")):
+        if not right:
+            raise UsageError(f"{path} is damaged: \"{field}\" must be {what}; train the run again")
     return config
 
 
