@@ -1,6 +1,6 @@
 """Adam's update on the TextCNN's parameters: the formula run whole, in cache-sized blocks, and folded.
 
-``backend.fused`` runs an elementwise formula block by block on NumPy so that
+``fusion.fused`` runs an elementwise formula block by block on NumPy so that
 its temporaries stay in the cache.  This measures whether that pays, on the
 parameters of benchmarks/textcnn.py (a 21,422 x 128 embedding table: 2.7 M
 values, most of the work), with the same arrays for every variant, in
@@ -9,7 +9,7 @@ turns, keeping the best CPU time of each:
 - folded: the bias corrections folded into two scalars, each operator
   writing into a full-size buffer (minigrad's Adam before ``fused``);
 - whole: the literal formula (``adam.adam_step``) over whole arrays;
-- blocks of B: the same formula through ``backend.fused`` with FUSED_BLOCK = B.
+- blocks of B: the same formula through ``fusion.fused`` with FUSED_BLOCK = B.
 
     python benchmarks/fused.py
     python benchmarks/fused.py --repeats 30 --blocks 16384 65536
@@ -20,7 +20,7 @@ import time
 
 import numpy as np
 
-from minigrad import backend
+from minigrad import fusion
 from minigrad.optim import adam
 
 SHAPES = [(21422, 128), (100, 128, 3), (100,), (100, 128, 4), (100,), (100, 128, 5), (100,), (2, 300), (2,)]
@@ -65,7 +65,7 @@ def main():
     for t in range(1, args.repeats + 1):
         for variant, block in zip(variants, [None, None] + args.blocks):
             if block is not None:
-                backend.FUSED_BLOCK = block
+                fusion.FUSED_BLOCK = block
             start = time.process_time()
             one_step(variant, t)
             best[variant] = min(best[variant], time.process_time() - start)

@@ -32,6 +32,7 @@ operation (as PyTorch does).
 """
 import contextlib
 import itertools
+import sys
 import threading
 import traceback
 
@@ -186,25 +187,31 @@ class Function:
         """Run ``forward`` on the arrays inside ``args`` and record the call."""
         Tensor = _tensor.Tensor
         ctx = cls()
-        arrays = []
-        needs = []
+        # One pass over the arguments: the arrays for forward, which inputs want a gradient, and
+        # whether the arrays all belong to one library (every operation pays for this loop).
+        arrays, needs, tensors = [], [], []
+        first = None
+        mixed = False
         for arg in args:
             if isinstance(arg, Tensor):
-                arrays.append(arg._data)
+                array = arg._data
                 needs.append(arg._requires_grad)
+                tensors.append(arg)
             else:
-                arrays.append(arg)
+                array = arg
                 needs.append(False)
-        record = any(needs) and is_grad_enabled()
+                if not backend.is_array(arg):
+                    arrays.append(arg)
+                    continue
+            arrays.append(array)
+            if first is None:
+                first = array
+            elif type(array) is not type(first):
+                mixed = True
+        if mixed:  # arrays of two libraries never mix silently: say which devices met
+            backend.check_same_device(cls._op_name(), arrays)
+        record = True in needs and is_grad_enabled()
         ctx.needs_input_grad = tuple(needs)
-        first = None
-        for array in arrays:
-            if backend.is_array(array):
-                if first is None:
-                    first = array
-                elif type(array) is not type(first):
-                    # Arrays of two libraries never mix silently: say which devices met.
-                    backend.check_same_device(cls._op_name(), arrays)
         if first is not None:
             ctx.xp = backend.get_array_module(first)
         out = cls.forward(ctx, *arrays)
@@ -215,10 +222,10 @@ class Function:
             _check_finite(out, f"the forward of {cls.__name__}")
         result = Tensor._from_array(out)
         if record:
-            ctx.inputs = tuple(a if isinstance(a, Tensor) and a._requires_grad else None for a in args)
+            ctx.inputs = tuple([arg if need else None for arg, need in zip(args, needs)])
             # Every tensor argument, even one without grad, may be saved for backward: remember
             # its version so that an in-place change before backward is caught, not silently used.
-            ctx._versions = tuple((a, a._version[0]) for a in args if isinstance(a, Tensor))
+            ctx._versions = tuple([(t, t._version[0]) for t in tensors])
             if anomaly:
                 ctx._stack = "".join(traceback.format_stack()[:-2])
             ctx._seq = next(_sequence)  # its place in the forward pass, for trace()
@@ -380,16 +387,44 @@ def run_backward(root, grad_root, retain_graph=False, inputs=None):
                 pending[inp.grad_fn] = grad if previous is None else previous + grad
         if tracer is not None:
             tracer._record(node, grad_output, sent)
-    for leaf, grad in leaves.values():
+    grads = grad = None  # the last node's gradients: drop these references, so that _unshared can count
+    for key in list(leaves):
+        leaf, grad = leaves.pop(key)  # popped: afterwards only ``grad`` here refers to it, unless it is shared
         if leaf._hooks:
             grad = hooks.run_tensor_hooks(leaf._hooks, grad, f"a leaf of shape {leaf.shape}")
         if wanted is None:
-            leaf._accumulate_grad(grad)
+            owned = _unshared(grad)  # asked on its own line: a call's arguments also hold references
+            leaf._accumulate_grad(grad, owned)
         else:
             found[wanted[leaf]] = grad
         if tracer is not None:
             tracer._leaf(leaf, grad)
     return found
+
+
+def _references(array):
+    return sys.getrefcount(array)
+
+
+def _alone():
+    """The count ``_unshared`` sees for an array that only its caller's variable refers to: measured, not assumed."""
+    probe = object()  # one variable, handed on through one more call, as run_backward hands on a gradient
+    return (lambda array: _references(array))(probe)
+
+
+_ALONE = _alone() if hasattr(sys, "getrefcount") else -1
+
+
+def _unshared(array):
+    """Whether a leaf may keep ``array`` as its ``.grad`` instead of a copy, as PyTorch's AccumulateGrad may.
+
+    Only if nothing else refers to it (another leaf's gradient, a saved
+    value, the caller's ``gradient=``: each adds a reference) and it is not
+    a view of other memory.  On a GPU the copy avoided is a kernel per
+    parameter per step.  Where the count is unknown (no
+    ``sys.getrefcount``), never.
+    """
+    return getattr(array, "base", 0) is None and _references(array) <= _ALONE
 
 
 def _output_complete(node, grad, wanted, found):

@@ -12,14 +12,16 @@ batches slow down by a third.
 So on a GPU, minigrad does what PyTorch's CUDA kernels do with a device-side
 assert, and reports the error later:
 
-- the operation computes its verdict, ``bad.any()``, on the GPU (no wait) and
+- the operation computes the mask of bad entries on the GPU (no wait) and
   queues it here with the error to raise;
 - the next time any values come to the host (``item()``, ``numpy()``,
   ``tolist()``, printing, ``cpu()``, ``minigrad.save``,
-  ``minigrad.cuda.synchronize()``), every queued verdict comes along in one
-  transfer, and the first failed check raises its error, with the same
-  message as on the CPU and a note that the GPU found it earlier;
-- at most ``PENDING_LIMIT`` verdicts wait: a loop that never reads a value
+  ``minigrad.cuda.synchronize()``), one reduction over every queued mask
+  says whether any entry is bad, in one transfer; if one is, the first failed
+  check raises its error, with the same message as on the CPU and a note
+  that the GPU found it earlier.  (A reduction per check, when it is
+  queued, would cost the host a kernel's overhead in every step);
+- at most ``PENDING_LIMIT`` checks wait: a loop that never reads a value
   still hears of a bad value within a few steps.
 
 Until the error is raised the operation has computed with the bad index:
@@ -28,14 +30,15 @@ values are wrong but no memory outside the array is touched; and no value
 reaches the host before the error does.
 
     check(op_values, bad, error)   # error(first_bad_value) -> the exception
+    outside(indices, size)         # the usual ``bad`` of an index: not in 0 .. size - 1
 """
 from . import backend
 
-# How many verdicts may wait on the device before they are read.
+# How many checks may wait on the device before they are read.
 PENDING_LIMIT = 64
 LATER = " [found on the GPU when the operation ran; reported at the next read of values from the GPU]"
 
-_pending = []  # (verdict on the device, values, bad mask, error)
+_pending = []  # (values, bad mask, error), the masks still on the device
 
 
 def check(values, bad, error):
@@ -48,23 +51,35 @@ def check(values, bad, error):
         if bad.any():
             raise error(_first(values, bad))
         return
-    _pending.append((bad.any(), values, bad, error))
+    _pending.append((values, bad, error))
     if len(_pending) >= PENDING_LIMIT:
         settle()
 
 
+def outside(indices, size):
+    """Where the integers ``indices`` are not in 0 .. size - 1, as a boolean array.
+
+    One comparison instead of two (``(i < 0) | (i >= size)``, three array
+    operations): read as an unsigned integer of the same width (a view, no
+    copy), a negative index is 2**64 + i, larger than any size.
+    """
+    return indices.view(f"u{indices.dtype.itemsize}") >= size
+
+
 def settle():
-    """Read every queued verdict from the GPU, in one transfer per device kind; raise the first failed check."""
+    """Read whether any queued mask holds a bad entry, in one transfer per device kind; raise the first failed check."""
     if not _pending:
         return
     pending = list(_pending)
-    _pending.clear()  # first: reading the verdicts goes through to_numpy, which settles again
+    _pending.clear()  # first: reading the answer goes through to_numpy, which settles again
     by_module = {}
     for entry in pending:
-        by_module.setdefault(backend.get_array_module(entry[0]), []).append(entry)
+        by_module.setdefault(backend.get_array_module(entry[1]), []).append(entry)
     for xp, entries in by_module.items():
-        verdicts = backend.to_numpy(xp.stack([verdict for verdict, *_ in entries]))
-        for failed, (_, values, bad, error) in zip(verdicts, entries):
+        if not backend.to_numpy(xp.concatenate([bad.reshape(-1) for _, bad, _ in entries]).any()):
+            continue  # the usual answer: nothing was bad
+        verdicts = backend.to_numpy(xp.stack([bad.any() for _, bad, _ in entries]))  # which: one more transfer
+        for failed, (values, bad, error) in zip(verdicts, entries):
             if failed:
                 exception = error(_first(values, bad))
                 exception.args = (f"{exception.args[0]}{LATER}",) + exception.args[1:]
@@ -72,7 +87,7 @@ def settle():
 
 
 def discard():
-    """Forget every queued verdict unread (for tests that leave a bad value behind on purpose)."""
+    """Forget every queued check unread (for tests that leave a bad value behind on purpose)."""
     _pending.clear()
 
 

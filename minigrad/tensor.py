@@ -280,10 +280,11 @@ class Tensor:
             )
         return grad.astype(self._data.dtype, copy=False)
 
-    def _accumulate_grad(self, grad):
+    def _accumulate_grad(self, grad, owned=False):
         if self.grad is None:
-            # Copy: the same array may also be flowing to other tensors.
-            self.grad = Tensor._from_array(grad.copy())
+            # Copy, unless the caller knows that nothing else refers to ``grad`` (autograd._unshared):
+            # the same array may also be flowing to other tensors.
+            self.grad = Tensor._from_array(grad if owned else grad.copy())
         else:
             self.grad._data = self.grad._data + grad
 

@@ -50,7 +50,7 @@ def test_a_loop_that_never_reads_still_hears_of_a_bad_value_within_the_limit(fak
     with pytest.raises(IndexError, match="target value 5"):
         for _ in range(device_checks.PENDING_LIMIT):
             F.cross_entropy(logits, good)
-    assert fake_cuda.waits == 3  # the verdicts in one transfer, then the bad value and its message's download
+    assert fake_cuda.waits == 4  # whether any check failed, which one, then the bad value and its download
 
 
 def test_on_the_cpu_the_check_raises_at_once():
@@ -75,4 +75,4 @@ def test_a_training_step_on_the_gpu_never_waits_for_it(fake_cuda, make):
         loss.backward()
         optimizer.step()
     assert fake_cuda.waits == 0, "a training step made the host wait for the GPU"
-    assert np.isfinite(loss.item()) and fake_cuda.waits == 2  # the pending verdicts, then the loss
+    assert np.isfinite(loss.item()) and fake_cuda.waits == 2  # whether a queued check failed, then the loss

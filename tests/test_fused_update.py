@@ -1,4 +1,4 @@
-"""backend.fused: an elementwise update written once, run in one pass (GPU kernel, or cache-sized CPU blocks).
+"""fusion.fused: an elementwise update written once, run in one pass (GPU kernel, or cache-sized CPU blocks).
 
 The fused run must give what the plain formula gives: block by block on
 NumPy, through the array library's ``fuse`` on a device (here the stand-in,
@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import minigrad
-from minigrad import backend
+from minigrad import fusion
 from minigrad.nn.module import Parameter
 from minigrad.optim import Adam, AdamW
 from minigrad.optim import adam as adam_module
@@ -20,28 +20,28 @@ def axpy(y, x, a):
 
 
 def test_numpy_blocks_cover_every_element_including_a_short_last_block(monkeypatch):
-    monkeypatch.setattr(backend, "FUSED_BLOCK", 4)
+    monkeypatch.setattr(fusion, "FUSED_BLOCK", 4)
     y, x = np.arange(11.0).reshape(11), np.ones(11)
-    backend.fused(axpy)(y, x, 2.0)
+    fusion.fused(axpy)(y, x, 2.0)
     np.testing.assert_array_equal(y, np.arange(11.0) + 2)
 
 
 def test_numpy_blocks_write_through_to_multidimensional_arrays(monkeypatch):
-    monkeypatch.setattr(backend, "FUSED_BLOCK", 5)
+    monkeypatch.setattr(fusion, "FUSED_BLOCK", 5)
     y, x = np.zeros((3, 7)), np.arange(21.0).reshape(3, 7)
-    backend.fused(axpy)(y, x, -1.0)
+    fusion.fused(axpy)(y, x, -1.0)
     np.testing.assert_array_equal(y, -x)
 
 
 def test_a_non_contiguous_argument_runs_the_formula_on_the_whole_arrays(monkeypatch):
-    monkeypatch.setattr(backend, "FUSED_BLOCK", 2)
+    monkeypatch.setattr(fusion, "FUSED_BLOCK", 2)
     y, x = np.zeros((4, 3)), np.arange(12.0).reshape(3, 4).T  # x is a transposed view
-    backend.fused(axpy)(y, x, 1.0)
+    fusion.fused(axpy)(y, x, 1.0)
     np.testing.assert_array_equal(y, x)
 
 
 def test_the_fused_function_keeps_the_formula_for_reading_and_comparing():
-    fused = backend.fused(axpy)
+    fused = fusion.fused(axpy)
     assert fused.formula is axpy and fused.__name__ == "axpy" and "y = y + a * x" in fused.__doc__
 
 
@@ -80,7 +80,7 @@ def test_fused_adam_is_one_kernel_per_parameter_per_step(fake_cuda):
 
 def test_blocked_adam_equals_the_formula_run_on_whole_arrays(monkeypatch):
     # A parameter spanning several blocks, with a short last one.
-    monkeypatch.setattr(backend, "FUSED_BLOCK", 16)
+    monkeypatch.setattr(fusion, "FUSED_BLOCK", 16)
     rng = np.random.default_rng(1)
     theta, g = rng.standard_normal(100).astype(np.float32), rng.standard_normal(100).astype(np.float32)
     m, v = rng.standard_normal(100).astype(np.float32), rng.random(100).astype(np.float32)

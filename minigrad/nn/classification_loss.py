@@ -14,7 +14,7 @@ derivation is in ``CrossEntropyFunction``'s docstring).
 """
 from typing import NamedTuple
 
-from .. import backend, device_checks, dtypes
+from .. import backend, device_checks, dtypes, fusion
 from ..autograd import Function
 from ..errors import ShapeError
 from ..ops import activation
@@ -44,8 +44,11 @@ def _class_weight(op, weight, num_classes, dtype):
     return weight._data.astype(dtypes.to_numpy_dtype(dtype), copy=False)
 
 
-def _check_class_target(op, input, target, ignore_index):
-    """Check integer class targets: dtype, shape (input without its class dimension), range."""
+def _check_class_target(op, input, target):
+    """Check integer class targets: dtype and shape (the input's without its class dimension).
+
+    Their range is checked by ``ClassTargets``, which computes ``valid`` anyway.
+    """
     check_tensor(op, "target", target)
     dim = _class_dim(op, input)
     num_classes = input.shape[dim]
@@ -70,12 +73,6 @@ def _check_class_target(op, input, target, ignore_index):
             f"{op}: input of shape {input.shape} needs class-index targets of shape {expected} (the input's shape "
             f"without the class dimension {dim}), got {target.shape}{hint}."
         )
-    t = target._data
-    device_checks.check(t, (t != ignore_index) & ((t < 0) | (t >= num_classes)), lambda value: IndexError(
-        f"{op}: target value {value} is out of range for C={num_classes} classes (valid: 0 to "
-        f"{num_classes - 1}, or ignore_index={ignore_index} to skip an entry). Was num_classes set too small, "
-        "or are the labels numbered from 1?"
-    ))  # at once on the CPU; on a GPU at the next host read, so that a step never waits for the GPU
     return dim
 
 
@@ -100,9 +97,12 @@ class ClassTargets:
 
         valid[n]        = (y_n != ignore_index)
         is_target[n, c] = (c == y_n) and valid[n]    (the rows of one-hot(y), empty where ignored)
-        w_target[n]     = w[y_n] * valid[n]          (valid[n] without weights)
+        w_target[n]     = w[y_n] * valid[n]          (valid[n] itself without weights: a boolean)
         denominator     = sum_n w_target[n]          ('mean' divides by it: a weighted
                                                       mean over the entries not ignored)
+
+    It also checks that every valid y_n is a class, 0 <= y_n < C (on a GPU
+    without waiting for it: device_checks.py).
 
     ``is_target`` is a boolean mask of the input's shape.  Reading each
     entry's target value is ``where(is_target, x, 0)`` summed over the
@@ -111,18 +111,31 @@ class ClassTargets:
     (``take_along_axis`` would say the same, but on a GPU it builds index
     grids first: 70 to 110 microseconds of the host's time per call on an
     H200, against about 10 for an elementwise kernel; see docs/gpu.md.)
+    On a GPU each array operation costs the host about as much as a small
+    kernel's whole run, so the common case (no weights, an ``ignore_index``
+    that is no class) skips the operations whose result it knows.
     """
 
-    def __init__(self, xp, target, weight, options, dtype, num_classes):
-        dim = options.dim
-        self.valid = target != options.ignore_index
+    def __init__(self, op, xp, target, weight, options, dtype, num_classes):
+        dim, ignore_index = options.dim, options.ignore_index
+        self.valid = target != ignore_index
+        device_checks.check(target, self.valid & device_checks.outside(target, num_classes), lambda value: (
+            IndexError(
+                f"{op}: target value {value} is out of range for C={num_classes} classes (valid: 0 to "
+                f"{num_classes - 1}, or ignore_index={ignore_index} to skip an entry). Was num_classes set too "
+                "small, or are the labels numbered from 1?"
+            )))  # at once on the CPU; on a GPU at the next host read, so that a step never waits for the GPU
         classes = _class_view(xp.arange(num_classes), target.ndim + 1, dim)
-        self.is_target = (classes == xp.expand_dims(target, dim)) & xp.expand_dims(self.valid, dim)
-        if weight is None:
-            self.w_target = self.valid.astype(dtype)
-        else:  # an ignored entry may hold any value (-100): look up class 0 for it, then zero it
+        self.is_target = classes == xp.expand_dims(target, dim)
+        if 0 <= ignore_index < num_classes:  # otherwise an ignored entry matches no class already
+            self.is_target &= xp.expand_dims(self.valid, dim)
+        self.weighted = weight is not None
+        if self.weighted:  # an ignored entry may hold any value (-100): look up class 0 for it, then zero it
             self.w_target = weight[xp.where(self.valid, target, 0)] * self.valid
-        self.denominator = self.w_target.sum()
+            self.denominator = self.w_target.sum()
+        else:  # a float array times a boolean keeps its dtype
+            self.w_target = self.valid
+            self.denominator = self.valid.sum(dtype=dtype)
 
     def reduce(self, loss, reduction):
         """'none': the losses l_n;  'sum': sum_n l_n;  'mean': sum_n l_n / denominator (0 / 0 = NaN, as in PyTorch)."""
@@ -140,8 +153,24 @@ class ClassTargets:
                 return xp.where(self.valid, g / self.denominator, 0)
         return g * self.valid
 
+    def times_weight(self, s):
+        """w[y_n] * s_n, for an s that is already 0 at the ignored entries (``scale``'s): s itself without weights."""
+        return s * self.w_target if self.weighted else s
+
 
 # ---------------------------------------------------------- cross entropy
+@fusion.elementwise
+def weighted_nll(log_sum_exp, target_logit, w):
+    """w[y_n] * (-log p[n, y_n]) = w * (log sum e^x - x[y]): one GPU kernel."""
+    return (log_sum_exp - target_logit) * w
+
+
+@fusion.elementwise
+def softmax_minus_target(exp, sum_exp, a_s, is_target, target_term):
+    """p * A * s - [c == y] * target_term, with p = exp / sum_exp: one GPU kernel over the (N, C) array."""
+    return exp * (a_s / sum_exp) - is_target * target_term
+
+
 class CrossEntropyFunction(Function):
     """Cross-entropy of logits x and class indices y, with class weights w and label smoothing eps.
 
@@ -181,20 +210,20 @@ class CrossEntropyFunction(Function):
     def forward(ctx, x, target, weight, options):
         xp, dim, eps = ctx.xp, options.dim, options.label_smoothing
         num_classes = x.shape[dim]
-        targets = ClassTargets(xp, target, weight, options, x.dtype, num_classes)
+        targets = ClassTargets("cross_entropy", xp, target, weight, options, x.dtype, num_classes)
         shifted = x - x.max(axis=dim, keepdims=True)
         exp = xp.exp(shifted)
         sum_exp = exp.sum(axis=dim, keepdims=True)
-        log_sum_exp = xp.log(sum_exp)
+        log_sum_exp = xp.log(sum_exp).squeeze(dim)
         # -log p[y] = log sum e^shifted - shifted[y]; the full log-softmax is never needed.
-        nll = log_sum_exp.squeeze(dim) - xp.where(targets.is_target, shifted, 0).sum(axis=dim)
-        loss = (1 - eps) * targets.w_target * nll
+        # Times w[y_n] (valid_n without weights): 0 where ignored.
+        loss = weighted_nll(log_sum_exp, xp.where(targets.is_target, shifted, 0).sum(axis=dim), targets.w_target)
         if eps > 0:
             weighted = shifted if weight is None else shifted * _class_view(weight, x.ndim, dim)
             w_total = num_classes if weight is None else weight.sum()
             # sum_c w_c (-log p_c) = W log sum e^shifted - sum_c w_c shifted_c
-            smooth = w_total * log_sum_exp.squeeze(dim) - weighted.sum(axis=dim)
-            loss = loss + (eps / num_classes) * smooth * targets.valid
+            smooth = w_total * log_sum_exp - weighted.sum(axis=dim)
+            loss = (1 - eps) * loss + (eps / num_classes) * smooth * targets.valid
         if ctx.needs_input_grad[0]:
             # p = exp / sum_exp is formed in backward, folded into one multiplication there.
             ctx.save_for_backward(exp, sum_exp, targets, weight)
@@ -206,15 +235,16 @@ class CrossEntropyFunction(Function):
         exp, sum_exp, targets, weight = ctx.saved_tensors
         xp, dim, eps = ctx.xp, ctx.options.dim, ctx.options.label_smoothing
         num_classes = exp.shape[dim]
-        s = targets.scale(xp, g, ctx.options.reduction)
-        w_total = num_classes if weight is None else weight.sum()
-        # As a float of the input's dtype: a bool array times a Python number would become float64.
-        valid = targets.valid.astype(exp.dtype)
-        A = (1 - eps) * targets.w_target + (eps / num_classes) * w_total * valid
-        # p * A * s, with p = exp / sum_exp: one pass over the (N, C) array.
-        grad = exp * (xp.expand_dims(A * s, dim) / sum_exp)
-        # - a * s, first term: (1 - eps) w[y_n] s_n at the target's entry of each row (c == y_n).
-        grad -= targets.is_target * xp.expand_dims((1 - eps) * targets.w_target * s, dim)
+        s = targets.scale(xp, g, ctx.options.reduction)  # 0 at the ignored entries
+        target_term = targets.times_weight(s)  # w[y_n] s_n: a[n, y_n] s_n without smoothing
+        A_s = target_term  # A_n s_n
+        if eps > 0:
+            target_term = (1 - eps) * target_term
+            w_total = num_classes if weight is None else weight.sum()
+            A_s = target_term + (eps / num_classes) * w_total * s
+        # p * A * s  - a * s's first term, (1 - eps) w[y_n] s_n at the target's entry of each row (c == y_n).
+        grad = softmax_minus_target(exp, sum_exp, xp.expand_dims(A_s, dim), targets.is_target,
+                                    xp.expand_dims(target_term, dim))
         if eps > 0:
             # - a * s, second term: (eps / C) w[c] s_n at every entry.
             w_view = 1 if weight is None else _class_view(weight, exp.ndim, dim)
@@ -262,7 +292,7 @@ def cross_entropy(input, target, weight=None, *, ignore_index=-100, reduction="m
     weight = _class_weight(op, weight, input.shape[dim], input.dtype)
     if target.is_floating_point():
         return _cross_entropy_probabilities(input, target, weight, reduction, label_smoothing, dim)
-    dim = _check_class_target(op, input, target, ignore_index)
+    dim = _check_class_target(op, input, target)
     options = ClassIndexOptions(ignore_index, reduction, dim, label_smoothing)
     return CrossEntropyFunction.apply(input, target, weight, options)
 
@@ -298,8 +328,8 @@ class NLLLossFunction(Function):
 
     @staticmethod
     def forward(ctx, x, target, weight, options):
-        targets = ClassTargets(ctx.xp, target, weight, options, x.dtype, x.shape[options.dim])
-        loss = -targets.w_target * ctx.xp.where(targets.is_target, x, 0).sum(axis=options.dim)
+        targets = ClassTargets("nll_loss", ctx.xp, target, weight, options, x.dtype, x.shape[options.dim])
+        loss = -(ctx.xp.where(targets.is_target, x, 0).sum(axis=options.dim) * targets.w_target)
         ctx.save_for_backward(targets)
         ctx.options = options
         return targets.reduce(loss, options.reduction)
@@ -309,7 +339,7 @@ class NLLLossFunction(Function):
         (targets,) = ctx.saved_tensors
         xp, dim = ctx.xp, ctx.options.dim
         s = targets.scale(xp, g, ctx.options.reduction)
-        grad = targets.is_target * xp.expand_dims(-targets.w_target * s, dim)  # zero but at each target
+        grad = targets.is_target * xp.expand_dims(-targets.times_weight(s), dim)  # zero but at each target
         return grad, None, None, None
 
 
@@ -327,6 +357,6 @@ def nll_loss(input, target, weight=None, *, ignore_index=-100, reduction="mean")
     check_tensor(op, "input", input)
     check_reduction(op, reduction)
     check_float(op, "input (log-probabilities)", input)
-    dim = _check_class_target(op, input, target, ignore_index)
+    dim = _check_class_target(op, input, target)
     weight = _class_weight(op, weight, input.shape[dim], input.dtype)
     return NLLLossFunction.apply(input, target, weight, ClassIndexOptions(ignore_index, reduction, dim))

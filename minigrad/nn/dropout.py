@@ -6,6 +6,7 @@ features and overfits less.  The kept elements are scaled by 1 / (1 - p)
 ("inverted dropout"), so the expected value of each output equals its input
 and nothing needs rescaling at evaluation time, where dropout does nothing.
 """
+from .. import fusion
 from .. import random as _random
 from ..autograd import Function
 from .module import Module
@@ -19,12 +20,18 @@ def _check_p(p, where):
         )
 
 
+@fusion.elementwise
+def kept(x, keep, scale):
+    """x * m / (1 - p), with keep = m (booleans) and scale = 1 / (1 - p): one GPU kernel, forward and backward."""
+    return x * keep * scale
+
+
 class DropoutFunction(Function):
     """y = x * m / (1 - p),  m ~ Bernoulli(1 - p) per element;   dL/dx = g * m / (1 - p)
 
-    The mask m (1 = keep, 0 = drop) is drawn in forward and saved already
-    multiplied by 1 / (1 - p): backward sends gradient only through the kept
-    elements, scaled by the same factor.  With p = 1 every element is dropped
+    The mask m (True = keep) is drawn in forward and saved as booleans:
+    backward sends gradient only through the kept elements, scaled by the
+    same factor, with the same formula ``kept``.  With p = 1 every element is dropped
     and y = 0 (PyTorch's convention; 1 / (1 - p) would be a division by zero).
 
     The simple version is the exercise ``dropout`` (``python -m minigrad.exercises start DIR dropout``),
@@ -35,15 +42,15 @@ class DropoutFunction(Function):
     @staticmethod
     def forward(ctx, x, p, generator):
         keep = _random.rng(generator, ctx.xp).random(x.shape) >= p  # drawn where x lives (CPU or GPU)
-        scale = 1.0 / (1.0 - p) if p < 1 else 0.0
-        mask = keep.astype(x.dtype) * scale
-        ctx.save_for_backward(mask)
-        return x * mask
+        scale = x.dtype.type(1.0 / (1.0 - p) if p < 1 else 0.0)  # in x's dtype, so the product stays in it
+        ctx.save_for_backward(keep)
+        ctx.scale = scale
+        return kept(x, keep, scale)
 
     @staticmethod
     def backward(ctx, g):
-        (mask,) = ctx.saved_tensors
-        return g * mask, None, None
+        (keep,) = ctx.saved_tensors
+        return kept(g, keep, ctx.scale), None, None
 
 
 def dropout(input, p=0.5, training=True, generator=None):

@@ -71,7 +71,7 @@ def embedding(input, weight, padding_idx=None):
     num = weight.shape[0]
     padding_idx = _normalise_padding_idx(padding_idx, num)
     ids = input._data
-    device_checks.check(ids, (ids < 0) | (ids >= num), lambda value: IndexError(
+    device_checks.check(ids, device_checks.outside(ids, num), lambda value: IndexError(
         f"embedding: index {value} is out of range for a vocabulary of {num} rows "
         f"(valid: 0 to {num - 1}). Was the vocabulary built on other data, or num_embeddings set too small?"
     ))  # at once on the CPU; on a GPU at the next host read (device_checks.py says why)

@@ -6,7 +6,7 @@ the docstring.
 """
 import math
 
-from .. import backend
+from .. import backend, fusion
 from ..autograd import Function
 from ..errors import ShapeError
 from ._util import normalize_dims
@@ -63,18 +63,29 @@ class Sigmoid(Function):
         return g * y * (1 - y)
 
 
+@fusion.elementwise
+def relu_grad(g, y):
+    """dL/dx = g where y > 0 (which is where x > 0), else 0: one GPU kernel, not a comparison and a product."""
+    return g * (y > 0)
+
+
 class ReLU(Function):
-    """y = max(x, 0);   dL/dx = g where x > 0, else 0   (0 at the kink x = 0)"""
+    """y = max(x, 0);   dL/dx = g where x > 0, else 0   (0 at the kink x = 0)
+
+    Backward reads where x was positive from y (y > 0 exactly there), so
+    forward is one operation and keeps no mask.
+    """
 
     @staticmethod
     def forward(ctx, x):
-        ctx.save_for_backward(x > 0)
-        return ctx.xp.maximum(x, 0)
+        y = ctx.xp.maximum(x, 0)
+        ctx.save_for_backward(y)
+        return y
 
     @staticmethod
     def backward(ctx, g):
-        (positive,) = ctx.saved_tensors
-        return g * positive
+        (y,) = ctx.saved_tensors
+        return relu_grad(g, y)
 
 
 class LeakyReLU(Function):

@@ -8,7 +8,7 @@ input's shape.  Notation: y is the output, g = dL/dy.
 """
 from collections import namedtuple
 
-from .. import backend
+from .. import backend, fusion
 from .. import tensor as _tensor
 from ..autograd import Function
 from ..errors import ShapeError
@@ -89,6 +89,12 @@ class Var(Function):
         return g * 2 * centred / ctx.divisor, None, None, None
 
 
+@fusion.elementwise
+def share_among_ties(g, is_max, count):
+    """g / k at each of the k maximal entries, 0 elsewhere (one GPU kernel)."""
+    return g * is_max / count
+
+
 class Amax(Function):
     """y = the largest value over dims;   dL/dx = g / k at each of the k maximal entries, 0 elsewhere
 
@@ -101,7 +107,8 @@ class Amax(Function):
     def forward(ctx, x, dims, keepdim):
         y = x.max(axis=dims, keepdims=True)
         is_max = x == y
-        ctx.save_for_backward(is_max, is_max.sum(axis=dims, keepdims=True))
+        # Counted in x's dtype, so that g / count stays in it (an integer count would give float64).
+        ctx.save_for_backward(is_max, is_max.sum(axis=dims, keepdims=True, dtype=x.dtype))
         ctx.dims, ctx.keepdim = dims, keepdim
         return y if keepdim else y.squeeze(axis=dims)
 
@@ -109,7 +116,7 @@ class Amax(Function):
     def backward(ctx, g):
         is_max, count = ctx.saved_tensors
         g = _unreduce(ctx.xp, g, ctx.dims, ctx.keepdim)
-        return g * is_max / count, None, None
+        return share_among_ties(g, is_max, count), None, None
 
 
 class LogSumExp(Function):

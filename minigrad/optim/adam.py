@@ -1,11 +1,11 @@
 """``Adam``: adaptive moment estimation, with PyTorch's update rule (``AdamW`` is in adamw.py)."""
-from .. import backend
+from .. import fusion
 from .optimizer import Optimizer
 
 
 # The update rule, for every element of a parameter, written as the docstring of ``Adam`` states it.
 # Each function updates its arrays in place (``m *= beta1`` rather than ``m = beta1 * m``) so that
-# ``backend.fused`` can run it as one pass: one GPU kernel on CuPy, cache-sized blocks on NumPy.
+# ``fusion.fused`` can run it as one pass: one GPU kernel on CuPy, cache-sized blocks on NumPy.
 def moments(g, m, v, beta1, beta2):
     """m_t = beta1 * m_{t-1} + (1 - beta1) * g_t;   v_t = beta2 * v_{t-1} + (1 - beta2) * g_t**2."""
     m *= beta1
@@ -27,7 +27,7 @@ def adam_step(theta, g, m, v, lr, beta1, beta2, eps, bias1, bias2):
     descend(theta, m, v, lr, eps, bias1, bias2)
 
 
-fused_moments, fused_descend, fused_adam_step = map(backend.fused, (moments, descend, adam_step))
+fused_moments, fused_descend, fused_adam_step = map(fusion.fused, (moments, descend, adam_step))
 
 
 class Adam(Optimizer):
@@ -54,7 +54,7 @@ class Adam(Optimizer):
     ``exp_avg_sq`` (v) and, with amsgrad, ``max_exp_avg_sq`` (v_max).
 
     The rule is coded line for line in ``moments`` and ``descend`` above this
-    class, and run by ``backend.fused``: one kernel per parameter on a GPU,
+    class, and run by ``fusion.fused``: one kernel per parameter on a GPU,
     cache-sized blocks on the CPU (the same numbers, in fewer trips to
     memory).  The simple version, one parameter and no options, is the
     exercise ``adam`` (python -m minigrad.exercises start DIR adam).
