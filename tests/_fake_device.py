@@ -99,7 +99,7 @@ class ndarray:
     def __repr__(self):
         return f"fakecupy.ndarray({self._a!r})"
 
-    def set(self, host):
+    def set(self, host, stream=None):
         """CuPy's upload into an existing device array: same shape and dtype, from a NumPy array."""
         if not isinstance(host, numpy.ndarray) or host.shape != self._a.shape or host.dtype != self._a.dtype:
             raise ValueError("fakecupy.ndarray.set: expected a NumPy array of the same shape and dtype")
