@@ -32,11 +32,11 @@ operation (as PyTorch does).
 """
 import contextlib
 import itertools
-import sys
 import threading
 import traceback
 
 from . import backend
+from .grad_ownership import unshared
 from . import tensor as _tensor
 
 _state = threading.local()
@@ -387,44 +387,19 @@ def run_backward(root, grad_root, retain_graph=False, inputs=None):
                 pending[inp.grad_fn] = grad if previous is None else previous + grad
         if tracer is not None:
             tracer._record(node, grad_output, sent)
-    grads = grad = None  # the last node's gradients: drop these references, so that _unshared can count
+    grads = grad = None  # the last node's gradients: drop these references, so that unshared() can count
     for key in list(leaves):
         leaf, grad = leaves.pop(key)  # popped: afterwards only ``grad`` here refers to it, unless it is shared
         if leaf._hooks:
             grad = hooks.run_tensor_hooks(leaf._hooks, grad, f"a leaf of shape {leaf.shape}")
         if wanted is None:
-            owned = _unshared(grad)  # asked on its own line: a call's arguments also hold references
+            owned = unshared(grad)  # asked on its own line: a call's arguments also hold references
             leaf._accumulate_grad(grad, owned)
         else:
             found[wanted[leaf]] = grad
         if tracer is not None:
             tracer._leaf(leaf, grad)
     return found
-
-
-def _references(array):
-    return sys.getrefcount(array)
-
-
-def _alone():
-    """The count ``_unshared`` sees for an array that only its caller's variable refers to: measured, not assumed."""
-    probe = object()  # one variable, handed on through one more call, as run_backward hands on a gradient
-    return (lambda array: _references(array))(probe)
-
-
-_ALONE = _alone() if hasattr(sys, "getrefcount") else -1
-
-
-def _unshared(array):
-    """Whether a leaf may keep ``array`` as its ``.grad`` instead of a copy, as PyTorch's AccumulateGrad may.
-
-    Only if nothing else refers to it (another leaf's gradient, a saved
-    value, the caller's ``gradient=``: each adds a reference) and it is not
-    a view of other memory.  On a GPU the copy avoided is a kernel per
-    parameter per step.  Where the count is unknown (no
-    ``sys.getrefcount``), never.
-    """
-    return getattr(array, "base", 0) is None and _references(array) <= _ALONE
 
 
 def _output_complete(node, grad, wanted, found):

@@ -28,7 +28,9 @@ compress, and within ``max_bytes``; so a 500 KB zip bomb naming one 512 MiB
 array eight times, a declared (10^13,) shape, or a (-10^13,) one declared
 beside it to cancel it out, fails in milliseconds);
 an array used twice (each is read at most once); metadata nested deeper than
-``MAX_DEPTH``.  Every failure is a ``CheckpointError`` that says what is wrong.
+``MAX_DEPTH``; a zip directory larger than ``MAX_DIRECTORY`` (Python's zipfile
+reads every entry of it into an object before anything can be checked, so a
+250 MB file of tiny entries would cost minutes and gigabytes).  Every failure is a ``CheckpointError`` that says what is wrong.
 
 Saving is atomic: the archive is written to a temporary file beside the
 target, flushed to disk, then renamed over it, so a crash mid-save leaves the
@@ -62,6 +64,7 @@ _ARRAY_KINDS = "biufc"  # bool, ints, floats, complex: what loads without pickle
 _ZIP_MAGIC = b"PK\x03\x04"
 MAX_BYTES = 16 * 2**30  # load()'s default bound on the arrays' total size
 MAX_DEPTH = 100  # nesting of the metadata; a model's state dict needs fewer than 10
+MAX_DIRECTORY = 4 * 2**20  # bytes of the zip's list of entries: about 40,000 arrays, far more than any model has
 
 
 class CheckpointError(ValueError):
@@ -161,6 +164,11 @@ def load(path, map_location=None, max_bytes=MAX_BYTES):
         hint = " It looks like a pickle (e.g. from torch.save), which minigrad never loads." if pickled else ""
         raise CheckpointError(f"{path}: not a minigrad checkpoint (it is not a .npz/zip archive).{hint}")
     try:
+        directory = zip_directory_size(path)
+        if directory > MAX_DIRECTORY:
+            raise CheckpointError(f"{path}: its zip directory takes {directory:,} bytes, more than "
+                                  f"MAX_DIRECTORY={MAX_DIRECTORY:,} (entries for tens of thousands of arrays); a "
+                                  "checkpoint needs far less, so the file is damaged or crafted and was not read")
         with zipfile.ZipFile(path) as archive:
             reader = _Arrays(archive, path, os.path.getsize(path), max_bytes)
             meta = _read_meta(path, reader.read(META_KEY))
@@ -169,6 +177,20 @@ def load(path, map_location=None, max_bytes=MAX_BYTES):
         raise
     except (zipfile.BadZipFile, OSError, EOFError, ValueError, KeyError, TypeError, zlib.error) as err:
         raise CheckpointError(f"{path}: the checkpoint is corrupt or truncated ({type(err).__name__}: {err})") from err
+
+
+def zip_directory_size(path):
+    """The size in bytes of a zip archive's directory (its list of entries), read from the archive's end record.
+
+    Read before ``zipfile.ZipFile``, which makes an object for every entry
+    of the directory.  ``zipfile._EndRecData`` is private, but it has read the
+    end record (ZIP64's too) since Python 2; ``ZipFile`` relies on it the same way.
+    """
+    with open(path, "rb") as f:
+        end = zipfile._EndRecData(f)
+    if not end:
+        raise zipfile.BadZipFile("File is not a zip file")
+    return end[zipfile._ECD_SIZE]
 
 
 class _Arrays:

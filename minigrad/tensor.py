@@ -282,7 +282,7 @@ class Tensor:
 
     def _accumulate_grad(self, grad, owned=False):
         if self.grad is None:
-            # Copy, unless the caller knows that nothing else refers to ``grad`` (autograd._unshared):
+            # Copy, unless the caller knows that nothing else refers to ``grad`` (grad_ownership.unshared):
             # the same array may also be flowing to other tensors.
             self.grad = Tensor._from_array(grad if owned else grad.copy())
         else:

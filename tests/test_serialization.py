@@ -386,3 +386,22 @@ def test_a_pytorch_zip_checkpoint_is_named_as_such(tmp_path):
     with pytest.raises(CheckpointError, match="PyTorch checkpoint") as err:
         load(path)
     assert "numpy.load" not in str(err.value)
+
+
+def test_a_zip_directory_of_many_entries_is_refused_before_zipfile_reads_it(tmp_path, monkeypatch):
+    path = tmp_path / "many.npz"
+    save({f"w{i}": minigrad.zeros(1) for i in range(50)}, path)
+    monkeypatch.setattr(serialization, "MAX_DIRECTORY", 1000)  # 50 entries take some 3,000 bytes of directory
+    read = []
+    monkeypatch.setattr(zipfile.ZipFile, "_RealGetContents", lambda self: read.append(self) or None)
+    with pytest.raises(CheckpointError, match=r"many.npz: its zip directory takes [0-9,]+ bytes, more than "
+                                              r"MAX_DIRECTORY=1,000"):
+        load(path)
+    assert read == []
+
+
+def test_a_checkpoint_within_the_directory_bound_loads(tmp_path):
+    path = tmp_path / "ok.npz"
+    save({f"w{i}": minigrad.zeros(1) for i in range(50)}, path)
+    assert serialization.zip_directory_size(path) < serialization.MAX_DIRECTORY
+    assert len(load(path)) == 50

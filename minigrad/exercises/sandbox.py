@@ -66,11 +66,13 @@ from pathlib import Path
 
 import numpy as np
 
+from ..serialization import zip_directory_size
 from .confine import WHY
 
 OUTPUT_LIMIT = 8000  # bytes of the child's printed output that are kept
 ARRAY_LIMIT = 2**24  # entries per returned array
 FILE_LIMIT = 2**28  # bytes any file the child writes may reach (RLIMIT_FSIZE)
+DIRECTORY_LIMIT = 2**16  # bytes of a result file's list of entries: some 600, where a result has a handful
 KEY = re.compile(r"^[a-z_]{1,16}[0-9]{0,3}$")
 PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])
 BOOT = (
@@ -328,6 +330,9 @@ def read_npz(path, limit=ARRAY_LIMIT):
     if os.path.getsize(path) > FILE_LIMIT:
         raise ValueError("the file is larger than any result can be")
     try:
+        # Before zipfile reads the directory: millions of tiny entries would cost the grader minutes.
+        if zip_directory_size(path) > DIRECTORY_LIMIT:
+            raise ValueError("the archive lists more entries than any result has")
         with zipfile.ZipFile(path) as archive:
             for info in archive.infolist():
                 if info.compress_type != zipfile.ZIP_STORED:

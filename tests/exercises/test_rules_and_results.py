@@ -174,3 +174,16 @@ def test_an_unexpected_name_and_a_non_zip_are_refused(tmp_path):
     (tmp_path / "p.npz").write_bytes(b"\x80\x04K\x01.")
     with pytest.raises(ValueError, match="not a valid result file"):
         sandbox.read_npz(tmp_path / "p.npz")
+
+
+def test_a_result_listing_thousands_of_entries_is_refused_before_they_are_read(tmp_path, monkeypatch):
+    # A hostile child's result of a few MB with millions of tiny entries would cost the grader minutes and
+    # gigabytes inside zipfile; the directory's size, read from the archive's last bytes, refuses it first.
+    with zipfile.ZipFile(tmp_path / "r.npz", "w") as archive:
+        for i in range(2000):
+            archive.writestr(f"out_entry_number{i:03d}.npy"[-20:], b"")
+    opened = []
+    monkeypatch.setattr(zipfile.ZipFile, "_RealGetContents", lambda self: opened.append(self) or None)
+    with pytest.raises(ValueError, match="lists more entries than any result has"):
+        sandbox.read_npz(tmp_path / "r.npz")
+    assert opened == []  # zipfile never read the directory
