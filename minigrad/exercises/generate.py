@@ -77,6 +77,8 @@ def exercises_in(directory, names=None):
 def hints_used(directory):
     """{exercise: hints revealed} recorded in the student's folder (a record the student can edit)."""
     path = Path(directory) / HINTS_FILE
+    if not path.is_file():  # absent, or a FIFO or device, whose reading would wait for ever
+        return {}
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         return {k: int(v) for k, v in data.items() if isinstance(k, str) and isinstance(v, int)}

@@ -160,3 +160,17 @@ def test_the_wheel_holds_no_solution(tmp_path):
                         if n.startswith("minigrad/exercises/"))
     leaked = [line for line in solution_code() if line in shipped]
     assert not leaked, leaked
+
+
+def test_a_fifo_in_place_of_the_hint_record_is_read_as_absent_not_waited_on(tmp_path):
+    import os
+    import threading
+
+    from minigrad.exercises import generate
+
+    os.mkfifo(tmp_path / ".hints.json")  # opening it for reading would wait for a writer for ever
+    found = []
+    reader = threading.Thread(target=lambda: found.append(generate.hints_used(tmp_path)), daemon=True)
+    reader.start()
+    reader.join(timeout=10)
+    assert found == [{}]
