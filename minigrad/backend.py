@@ -199,6 +199,9 @@ def array_module_for(spec=None):
     return module
 
 
+_NUMBERS = frozenset((float, int, bool))  # passed beside arrays (an optimizer's lr, beta1, ...), on no device
+
+
 def _adopt(array):
     """The device type of ``array``, registering CuPy on first sight of one of its arrays."""
     kind = _array_types.get(type(array))
@@ -217,7 +220,11 @@ def get_array_module(*arrays):
     at all the answer is NumPy.
     """
     for array in arrays:
-        kind = _array_types.get(type(array)) or (None if isinstance(array, numpy.ndarray) else _adopt(array))
+        kind = _array_types.get(type(array))
+        if kind is None:
+            if type(array) in _NUMBERS or isinstance(array, numpy.ndarray):
+                continue
+            kind = _adopt(array)
         if kind is not None and kind != "cpu":
             return _modules[kind]
     return numpy
@@ -228,7 +235,7 @@ def is_array(value):
     kind = type(value)
     if kind in _array_types:
         return True
-    if kind in (float, int, bool):  # the numbers passed beside arrays (fused's lr, beta1, ...): no lookup
+    if kind in _NUMBERS:  # the numbers passed beside arrays (fused's lr, beta1, ...): no lookup
         return False
     return isinstance(value, numpy.ndarray) or _adopt(value) is not None
 

@@ -66,10 +66,10 @@ def fused(formula):
     kernels = {}
 
     def run(*args):
-        arrays = [a for a in args if is_array(a)]
-        xp = get_array_module(*arrays)
+        xp = get_array_module(*args)
         if xp is not numpy:
             return _kernel(kernels, formula, xp)(*args)
+        arrays = [a for a in args if is_array(a)]
         size = arrays[0].size
         if size <= FUSED_BLOCK or not all(a.flags.c_contiguous and a.size == size for a in arrays):
             return formula(*args)

@@ -231,7 +231,7 @@ def _check_devices(p, grad, state):
     if type(grad) is not kind:
         backend.check_same_device("optimizer step (a parameter and its .grad)", (p._data, grad))
     for value in state.values():
-        if _is_array(value) and type(value) is not kind:
+        if type(value) is not kind and _is_array(value):
             raise RuntimeError(
                 f"optimizer step: a parameter is on {p.device} but its optimizer state is on "
                 f"{backend.device_of(value)}; the model was moved after the optimizer took steps. Create the "
