@@ -28,6 +28,11 @@ for instructors):
   student as "your code printed", indented, and never parsed.
 - **Files.**  The child's working folder is a scratch folder deleted
   afterwards; the only files read back are the result files named above.
+  A file may not grow past ``FILE_LIMIT`` (RLIMIT_FSIZE), and the parent
+  looks at the folder every ``WATCH`` seconds: past ``SCRATCH_LIMIT`` bytes
+  or ``SCRATCH_ENTRIES`` files the child is stopped, so one submission
+  cannot fill the grading machine's disk (it may overshoot by what it
+  writes in one interval).
 - **Other files, programs, signals, the network** (Linux with Landlock
   only).  Before it imports the student's module the child walls itself
   in (``confine.py``): it reads only the Python installation, minigrad's
@@ -60,6 +65,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -72,6 +78,9 @@ from .confine import WHY
 OUTPUT_LIMIT = 8000  # bytes of the child's printed output that are kept
 ARRAY_LIMIT = 2**24  # entries per returned array
 FILE_LIMIT = 2**28  # bytes any file the child writes may reach (RLIMIT_FSIZE)
+SCRATCH_LIMIT = 2**29  # bytes the child may keep in its scratch folder; its results take kilobytes
+SCRATCH_ENTRIES = 1000  # files and folders it may make there
+WATCH = 0.05  # seconds between two looks at the scratch folder
 DIRECTORY_LIMIT = 2**16  # bytes of a result file's list of entries: some 600, where a result has a handful
 KEY = re.compile(r"^[a-z_]{1,16}[0-9]{0,3}$")
 PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])
@@ -202,11 +211,23 @@ def _supervise(command, scratch, limits):
     reader = threading.Thread(target=drain, daemon=True)
     reader.start()
     outcome = Outcome()
-    try:
-        process.wait(timeout=limits.wall)
-    except subprocess.TimeoutExpired:
-        outcome.ended = "timeout"
-        outcome.detail = f"stopped after {limits.wall:g} s of wall-clock time"
+    deadline = time.monotonic() + limits.wall
+    while True:
+        try:
+            process.wait(timeout=max(0.0, min(WATCH, deadline - time.monotonic())))
+            break
+        except subprocess.TimeoutExpired:
+            pass
+        if time.monotonic() >= deadline:
+            outcome.ended = "timeout"
+            outcome.detail = f"stopped after {limits.wall:g} s of wall-clock time"
+            break
+        used, entries = _scratch_use(scratch)
+        if used > SCRATCH_LIMIT or entries > SCRATCH_ENTRIES:
+            outcome.ended = "died"
+            outcome.detail = (f"stopped: it wrote more than {SCRATCH_LIMIT / 2**20:g} MiB or {SCRATCH_ENTRIES} files "
+                              "in its working folder")
+            break
     _kill_tree(process, before)
     process.wait()
     _become_subreaper(False)
@@ -229,6 +250,26 @@ def _supervise(command, scratch, limits):
         outcome.output += f"\n... ({total[0] - len(kept)} more bytes not shown)"
     outcome.output_bytes = total[0]
     return outcome
+
+
+def _scratch_use(scratch):
+    """(bytes on disk, entries) under the scratch folder, counting at most ``SCRATCH_ENTRIES + 1`` entries."""
+    used = entries = 0
+    folders = [scratch]
+    while folders:
+        try:
+            with os.scandir(folders.pop()) as listing:
+                for entry in listing:
+                    entries += 1
+                    if entries > SCRATCH_ENTRIES:
+                        return used, entries
+                    info = entry.stat(follow_symlinks=False)
+                    used += info.st_blocks * 512  # blocks, not sizes: a sparse file fills no disk
+                    if entry.is_dir(follow_symlinks=False):
+                        folders.append(entry.path)
+        except OSError:  # removed while we looked, or unreadable: the next look counts again
+            continue
+    return used, entries
 
 
 def _become_subreaper(on):

@@ -9,12 +9,13 @@ behind even when it runs.
 """
 import json
 import os
+import re
 import shutil
 import time
 
 import pytest
 
-from minigrad.exercises import Course, grader
+from minigrad.exercises import Course, grader, sandbox
 
 from .helpers import COURSE, HOSTILE, SOLUTIONS, by_name, solved
 
@@ -117,6 +118,22 @@ def test_a_detached_process_does_not_outlive_the_grading(tmp_path):
         time.sleep(0.2)
         with pytest.raises(ProcessLookupError):
             os.kill(pid, 0)
+
+
+def test_a_submission_cannot_fill_the_disk_from_its_working_folder(tmp_path, monkeypatch):
+    monkeypatch.setattr(sandbox, "SCRATCH_LIMIT", 16 * 2**20)  # 512 MiB in a course; less here, to keep CI quick
+    linear = hand_in(tmp_path, "fill_disk.py", relaxed(timeout=60.0))
+    assert linear["points"] == 0
+    assert "wrote more than 16 MiB or 1000 files in its working folder" in json.dumps(linear)
+    filled = max(map(int, re.findall(r"FILLED (\d+)", linear["output"])))
+    assert 10 <= filled < 100  # stopped about its 16th MiB, within a few of the watcher's looks, not at 400
+
+
+def test_a_submission_cannot_make_files_without_end(tmp_path, monkeypatch):
+    monkeypatch.setattr(sandbox, "SCRATCH_ENTRIES", 200)
+    linear = hand_in(tmp_path, "many_files.py", relaxed(timeout=60.0))
+    assert linear["points"] == 0 and "MADE ALL" not in linear["output"]
+    assert "or 200 files in its working folder" in json.dumps(linear)
 
 
 def test_patching_the_checks_patches_only_the_childs_copy(tmp_path):
