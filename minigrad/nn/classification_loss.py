@@ -51,7 +51,6 @@ def _check_class_target(op, input, target):
     """
     check_tensor(op, "target", target)
     dim = _class_dim(op, input)
-    num_classes = input.shape[dim]
     if target.is_floating_point() or target.dtype == dtypes.bool:
         raise TypeError(
             f"{op}: class-index targets must be int64, got {target.dtype} of shape {target.shape}. Convert them "
