@@ -23,9 +23,7 @@ a Python float beside a boolean array the smallest float type, float16.
 The plain function stays readable as ``.formula``, and the tests compare
 the two on the stand-in device and, where there is one, on a GPU.
 """
-import numpy
-
-from .backend import get_array_module, is_array
+from .backend import cpu, get_array_module, is_array
 
 # Elements per block on NumPy: the block's arrays and temporaries (a dozen of them at 4 or 8
 # bytes an element) stay in the CPU's cache, so the formula's many passes cost about one trip to
@@ -67,7 +65,7 @@ def fused(formula):
 
     def run(*args):
         xp = get_array_module(*args)
-        if xp is not numpy:
+        if xp is not cpu:
             return _kernel(kernels, formula, xp)(*args)
         arrays = [a for a in args if is_array(a)]
         size = arrays[0].size
@@ -92,6 +90,6 @@ def elementwise(formula):
 
     def run(*args):
         xp = get_array_module(*args)
-        return formula(*args) if xp is numpy else _kernel(kernels, formula, xp)(*args)
+        return formula(*args) if xp is cpu else _kernel(kernels, formula, xp)(*args)
 
     return _named(run, formula)
