@@ -29,10 +29,11 @@ for instructors):
 - **Files.**  The child's working folder is a scratch folder deleted
   afterwards; the only files read back are the result files named above.
   A file may not grow past ``FILE_LIMIT`` (RLIMIT_FSIZE), and the parent
-  looks at the folder every ``WATCH`` seconds: past ``SCRATCH_LIMIT`` bytes
-  or ``SCRATCH_ENTRIES`` files the child is stopped, so one submission
-  cannot fill the grading machine's disk (it may overshoot by what it
-  writes in one interval).
+  looks at the folder and at the files the child has open (an unlinked
+  file fills the disk too) every ``WATCH`` seconds: past ``SCRATCH_LIMIT``
+  bytes or ``SCRATCH_ENTRIES`` files the child is stopped, so one
+  submission cannot fill the grading machine's disk (it may overshoot by
+  what it writes in one interval).
 - **Other files, programs, signals, the network** (Linux with Landlock
   only).  Before it imports the student's module the child walls itself
   in (``confine.py``): it reads only the Python installation, minigrad's
@@ -61,6 +62,7 @@ import math
 import os
 import re
 import signal
+import stat
 import subprocess
 import sys
 import tempfile
@@ -222,7 +224,7 @@ def _supervise(command, scratch, limits):
             outcome.ended = "timeout"
             outcome.detail = f"stopped after {limits.wall:g} s of wall-clock time"
             break
-        used, entries = _scratch_use(scratch)
+        used, entries = _scratch_use(scratch, process.pid)
         if used > SCRATCH_LIMIT or entries > SCRATCH_ENTRIES:
             outcome.ended = "died"
             outcome.detail = (f"stopped: it wrote more than {SCRATCH_LIMIT / 2**20:g} MiB or {SCRATCH_ENTRIES} files "
@@ -252,23 +254,59 @@ def _supervise(command, scratch, limits):
     return outcome
 
 
-def _scratch_use(scratch):
-    """(bytes on disk, entries) under the scratch folder, counting at most ``SCRATCH_ENTRIES + 1`` entries."""
+def _scratch_use(scratch, pid=None):
+    """(bytes on disk, entries) that the child holds: under its scratch folder, and in the files it has open.
+
+    The open files count too (Linux, through ``/proc/<pid>/fd``): a file
+    written after it was unlinked has no name in any folder, yet fills the
+    disk until it is closed.  A folder the child made unreadable is opened
+    up again (it is the grader's own user's).  At most ``SCRATCH_ENTRIES + 1``
+    entries are counted.
+    """
     used = entries = 0
+    seen = set()
+
+    def count(info):
+        nonlocal used
+        if (info.st_dev, info.st_ino) not in seen:
+            seen.add((info.st_dev, info.st_ino))
+            used += info.st_blocks * 512  # blocks, not sizes: a sparse file fills no disk
+
     folders = [scratch]
     while folders:
+        folder = folders.pop()
         try:
-            with os.scandir(folders.pop()) as listing:
-                for entry in listing:
-                    entries += 1
-                    if entries > SCRATCH_ENTRIES:
-                        return used, entries
-                    info = entry.stat(follow_symlinks=False)
-                    used += info.st_blocks * 512  # blocks, not sizes: a sparse file fills no disk
-                    if entry.is_dir(follow_symlinks=False):
-                        folders.append(entry.path)
-        except OSError:  # removed while we looked, or unreadable: the next look counts again
+            listing = list(os.scandir(folder))
+        except PermissionError:
+            try:
+                os.chmod(folder, 0o700)
+                listing = list(os.scandir(folder))
+            except OSError:
+                continue
+        except OSError:  # removed while we looked: the next look counts again
             continue
+        for entry in listing:
+            entries += 1
+            if entries > SCRATCH_ENTRIES:
+                return used, entries
+            try:
+                count(entry.stat(follow_symlinks=False))
+                if entry.is_dir(follow_symlinks=False):
+                    folders.append(entry.path)
+            except OSError:
+                continue
+    if pid is not None:
+        try:
+            descriptors = os.listdir(f"/proc/{pid}/fd")
+        except OSError:  # not Linux, or the child has just ended
+            descriptors = []
+        for fd in descriptors:
+            try:
+                info = os.stat(f"/proc/{pid}/fd/{fd}")  # the open file itself, named or not
+            except OSError:
+                continue
+            if stat.S_ISREG(info.st_mode):
+                count(info)
     return used, entries
 
 

@@ -129,6 +129,13 @@ def test_a_submission_cannot_fill_the_disk_from_its_working_folder(tmp_path, mon
     assert 10 <= filled < 100  # stopped about its 16th MiB, within a few of the watcher's looks, not at 400
 
 
+def test_nor_through_an_unlinked_file_or_a_folder_it_locked(tmp_path, monkeypatch):
+    monkeypatch.setattr(sandbox, "SCRATCH_LIMIT", 16 * 2**20)
+    linear = hand_in(tmp_path, "fill_disk_unlinked.py", relaxed(timeout=60.0))
+    assert "wrote more than 16 MiB or 1000 files in its working folder" in json.dumps(linear)
+    assert max(map(int, re.findall(r"FILLED (\d+)", linear["output"]))) < 100  # 1 or 2 MiB a round: stopped near 16
+
+
 def test_a_submission_cannot_make_files_without_end(tmp_path, monkeypatch):
     monkeypatch.setattr(sandbox, "SCRATCH_ENTRIES", 200)
     linear = hand_in(tmp_path, "many_files.py", relaxed(timeout=60.0))
@@ -274,3 +281,24 @@ def test_a_numerical_backward_of_a_recurrent_or_attention_exercise_loses_the_tim
     result = numerical_backwards[name]
     assert [c["key"] for c in result["checks"] if not c["passed"]] == ["fast"], result
     assert result["points"] == 10 - next(c["max_points"] for c in result["checks"] if c["key"] == "fast")
+
+
+def test_the_scratch_count_sees_locked_folders_and_unlinked_open_files(tmp_path):
+    import subprocess
+    import sys
+
+    (tmp_path / "locked").mkdir()
+    (tmp_path / "locked" / "a.bin").write_bytes(b"\1" * 2**20)
+    os.chmod(tmp_path / "locked", 0)
+    holder = subprocess.Popen([sys.executable, "-c", "import os, sys; f = open(sys.argv[1], 'wb'); os.unlink(sys.argv[1]); "
+                               "f.write(b'1' * 2**21); f.flush(); os.fsync(f.fileno()); print('ready', flush=True); "
+                               "sys.stdin.read()", str(tmp_path / "gone.bin")],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "ready"
+        named, entries = sandbox._scratch_use(tmp_path)
+        with_open, _ = sandbox._scratch_use(tmp_path, holder.pid)
+    finally:
+        holder.communicate("")
+    assert entries == 2 and named >= 2**20  # the locked folder and its file, listed again
+    assert with_open - named >= 2**21  # the unlinked file, through the holder's open descriptors
