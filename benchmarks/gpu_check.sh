@@ -7,6 +7,12 @@
 #
 #     sh benchmarks/gpu_check.sh 2>&1 | tee /tmp/gpu_check.log
 #     MINIGRAD_DATA=/path/to/data PYTHON=python3 sh benchmarks/gpu_check.sh   # the data folder holding mr/
+#     BASELINE=/path/to/older/checkout sh benchmarks/gpu_check.sh   # also time that checkout's minigrad
+#
+# Lent machines differ (the same code took 3.3 to 4.0 ms per step on different H200 hosts), so a
+# before/after comparison belongs in one run: BASELINE times another checkout's minigrad (a folder
+# holding its minigrad/ package, e.g. from `git archive COMMIT minigrad | tar x -C DIR`) on the same
+# machine, after this one.
 cd "$(dirname "$0")/.."
 export PYTHONPATH="$PWD${PYTHONPATH:+:$PYTHONPATH}" PYTHONUNBUFFERED=1
 PY=${PYTHON:-python3}
@@ -19,4 +25,8 @@ tests=$?
 echo "device tests: $(( $(date +%s) - start )) s, exit status $tests"
 $PY benchmarks/gpu.py --batch-sizes 50 500 --repeats 3
 $PY benchmarks/profile_ops.py textcnn --steps 70 --device cuda --top 14
+if [ -n "${BASELINE:-}" ]; then
+    echo "== the same epochs with the minigrad in $BASELINE, on this machine"
+    PYTHONPATH="$BASELINE" $PY benchmarks/gpu.py --batch-sizes 50 --repeats 3
+fi
 exit $tests
