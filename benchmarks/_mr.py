@@ -159,14 +159,26 @@ def compare(description, make_batches, minigrad_epoch, torch_epoch, torch_module
     print(f"ratio minigrad / PyTorch (CPU time of those runs): {cpu_seconds / t_cpu_seconds:.2f}x")
 
 
-def torch_rnn_classifier(torch, vocab_size, cell="lstm", embed_dim=128, hidden_size=128, dropout=0.5):
+def torch_rnn_classifier(torch, vocab_size, cell="lstm", embed_dim=128, hidden_size=128, dropout=0.5,
+                         reading="masked"):
     """PyTorch's twin of ``models.RNNClassifier(..., bidirectional=True, pooling="max")``.
 
     The same layers under the same names (so minigrad's state dict loads into
     it): word vectors from U[-0.25, 0.25] with the ``<pad>`` row (0) zero, a
     one-layer bidirectional LSTM or GRU over the packed sentences, max over
     the real words only (padding is -inf, so it never wins), dropout, linear.
+
+    ``reading`` picks another reading of the same recipe, for
+    ``mr_readings.py`` (only "masked" is minigrad's):
+
+    - "zero": padded outputs are 0 and take part in the max, so a sentence
+      shorter than its batch's longest has every pooled feature >= 0;
+    - "unpacked": no packing: the RNN runs over the padded batch, and the max
+      takes every step, the padding's included (what a short script does);
+    - "embdrop": minigrad's, plus dropout on the word vectors too.
     """
+    if reading not in ("masked", "zero", "unpacked", "embdrop"):
+        raise ValueError(f"torch_rnn_classifier: unknown reading {reading!r}; use masked, zero, unpacked or embdrop")
     rnn_utils = torch.nn.utils.rnn
 
     class TorchRNNClassifier(torch.nn.Module):
@@ -182,11 +194,17 @@ def torch_rnn_classifier(torch, vocab_size, cell="lstm", embed_dim=128, hidden_s
             self.fc = torch.nn.Linear(2 * hidden_size, 2)
 
         def forward(self, ids):
-            lengths = (ids != 0).sum(dim=1).clamp(min=1)
-            packed = rnn_utils.pack_padded_sequence(self.embedding(ids), lengths, batch_first=True,
-                                                    enforce_sorted=False)
+            words = self.embedding(ids)
+            if reading == "embdrop":
+                words = self.dropout(words)
+            if reading == "unpacked":
+                output, _ = self.rnn(words)
+                return self.fc(self.dropout(output.amax(dim=1)))
+            lengths = (ids != 0).sum(dim=1).clamp(min=1).cpu()  # pack_padded_sequence wants them on the CPU
+            packed = rnn_utils.pack_padded_sequence(words, lengths, batch_first=True, enforce_sorted=False)
             output, _ = self.rnn(packed)
-            padded, _ = rnn_utils.pad_packed_sequence(output, batch_first=True, padding_value=float("-inf"))
+            pad = 0.0 if reading == "zero" else float("-inf")
+            padded, _ = rnn_utils.pad_packed_sequence(output, batch_first=True, padding_value=pad)
             return self.fc(self.dropout(padded.amax(dim=1)))
 
     return TorchRNNClassifier()

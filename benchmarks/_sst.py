@@ -42,43 +42,45 @@ class Recorder:
         return ids, labels
 
 
-def train_epoch(torch, model, optimizer, batches):
+def train_epoch(torch, model, optimizer, batches, device="cpu"):
     """One pass of Adam over ``batches`` of NumPy (ids, labels); returns the seconds it took."""
     model.train()
     start = time.perf_counter()
     for ids, labels in batches:
-        loss = torch.nn.functional.cross_entropy(model(torch.from_numpy(ids)), torch.from_numpy(labels))
+        loss = torch.nn.functional.cross_entropy(model(torch.from_numpy(ids).to(device)),
+                                                 torch.from_numpy(labels).to(device))
         optimizer.zero_grad()
         loss.backward()
         optimizer.step()
     return time.perf_counter() - start
 
 
-def accuracy(torch, model, batches):
+def accuracy(torch, model, batches, device="cpu"):
     """The fraction of examples in ``batches`` whose arg-max logit is the label, in eval mode (dropout off)."""
     model.eval()
     correct = seen = 0
     with torch.no_grad():
         for ids, labels in batches:
-            predicted = model(torch.from_numpy(ids)).argmax(1).numpy()
+            predicted = model(torch.from_numpy(ids).to(device)).argmax(1).cpu().numpy()
             correct += int((predicted == labels).sum())
             seen += len(labels)
     return correct / seen
 
 
-def run_twin(torch, train_epochs, dev_batches, test_batches, vocab_size, num_classes, seed=0, **model_args):
+def run_twin(torch, train_epochs, dev_batches, test_batches, vocab_size, num_classes, seed=0, device="cpu",
+             **model_args):
     """Train the twin on ``train_epochs`` (a list of batch lists), scoring dev and test after each epoch.
 
     Returns a dict like the benchmark's: dev and test accuracy at the epoch
     of best dev accuracy, that epoch (from 1), and seconds per epoch.
     """
     torch.manual_seed(seed)
-    model = textcnn(torch, vocab_size, num_classes, **model_args)
+    model = textcnn(torch, vocab_size, num_classes, **model_args).to(device)
     optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
     rows, seconds = [], 0.0
     for epoch, batches in enumerate(train_epochs, start=1):
-        seconds += train_epoch(torch, model, optimizer, batches)
-        dev, test = accuracy(torch, model, dev_batches), accuracy(torch, model, test_batches)
+        seconds += train_epoch(torch, model, optimizer, batches, device)
+        dev, test = accuracy(torch, model, dev_batches, device), accuracy(torch, model, test_batches, device)
         print(f"  PyTorch twin, epoch {epoch}: dev {100 * dev:.1f}%  test {100 * test:.1f}%", flush=True)
         rows.append((dev, -epoch, test))
     dev, neg_epoch, test = max(rows)  # the first epoch of best dev accuracy, as fit(restore_best=True) keeps

@@ -15,7 +15,10 @@ so that the two engines, or two choices, can be compared on the same data:
 - ``--padding``: ``post`` (``PadCollate(min_len=5)``) or ``both`` (Kim's);
 - ``--order``: ``random`` (a permutation per epoch), ``bucket`` (phrases of
   like length batched together, batches shuffled) or ``ascending`` (shortest
-  phrases first, whole sentences last): see ``_sst.epoch_order``.
+  phrases first, whole sentences last): see ``_sst.epoch_order``;
+- ``--device cuda``: either engine on the GPU, where many seeds take minutes
+  (minigrad about 12 s per epoch on an H200, against 150-330 s on the
+  2-core CPU).
 
     python benchmarks/sst_bisect.py --engine torch --padding both
     python benchmarks/sst_bisect.py --engine minigrad --padding post
@@ -37,12 +40,13 @@ from _sst import batches_of, epoch_order, load_torch, run_twin
 DATA = Path(os.environ.get("MINIGRAD_DATA", Path(__file__).resolve().parents[2] / "shared" / "data")) / "sst_trees"
 
 
-def train_minigrad(epochs, dev_batches, test_batches, vocab_size, num_classes, seed):
+def train_minigrad(epochs, dev_batches, test_batches, vocab_size, num_classes, seed, device="cpu"):
     """minigrad's TextCNN on the same batches as ``_sst.run_twin``, printing dev and test after each epoch."""
     import minigrad.nn.functional as F
 
     minigrad.manual_seed(seed)
     model = TextCNN(vocab_size, num_classes, embed_dim=128, num_filters=100, kernel_sizes=(3, 4, 5), dropout=0.5)
+    model.to(device)  # before the optimizer, so that its state is made on the device
     optimizer = minigrad.optim.Adam(model.parameters(), lr=1e-3)
 
     def accuracy(batches):
@@ -50,7 +54,7 @@ def train_minigrad(epochs, dev_batches, test_batches, vocab_size, num_classes, s
         correct = seen = 0
         with minigrad.no_grad():
             for ids, labels in batches:
-                correct += int((model(minigrad.tensor(ids)).argmax(1).numpy() == labels).sum())
+                correct += int((model(minigrad.tensor(ids, device=device)).argmax(1).numpy() == labels).sum())
                 seen += len(labels)
         return correct / seen
 
@@ -58,7 +62,7 @@ def train_minigrad(epochs, dev_batches, test_batches, vocab_size, num_classes, s
         model.train()
         start = time.perf_counter()
         for ids, labels in batches:
-            loss = F.cross_entropy(model(minigrad.tensor(ids)), minigrad.tensor(labels))
+            loss = F.cross_entropy(model(minigrad.tensor(ids, device=device)), minigrad.tensor(labels, device=device))
             optimizer.zero_grad()
             loss.backward()
             optimizer.step()
@@ -77,6 +81,7 @@ def main():
     parser.add_argument("--task", choices=["sst1", "sst2"], default="sst1")
     parser.add_argument("--epochs", type=int, default=1)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--device", default="cpu", help="cpu, or cuda: either engine on the GPU")
     parser.add_argument("--max-train", type=int, default=None, help="use only the first N training phrases")
     args = parser.parse_args()
     fine = args.task == "sst1"
@@ -93,13 +98,14 @@ def main():
     test_batches = batches_of(test_ids, test.labels, 50, padding=args.padding)
     print(f"{args.task}: {len(train_ids):,} phrases, vocabulary {len(vocab):,}, {vars(args)}", flush=True)
     if args.engine == "minigrad":
-        train_minigrad(epochs, dev_batches, test_batches, len(vocab), len(train.label_names), args.seed)
+        train_minigrad(epochs, dev_batches, test_batches, len(vocab), len(train.label_names), args.seed, args.device)
         return
     torch = load_torch()
     if torch is None:
         raise SystemExit("sst_bisect.py --engine torch: PyTorch is not installed (pip install torch to compare)")
     torch.set_num_threads(int(os.environ.get("OPENBLAS_NUM_THREADS", "1")))
-    run_twin(torch, epochs, dev_batches, test_batches, len(vocab), len(train.label_names), seed=args.seed)
+    run_twin(torch, epochs, dev_batches, test_batches, len(vocab), len(train.label_names), seed=args.seed,
+             device=args.device)
 
 
 if __name__ == "__main__":

@@ -105,3 +105,47 @@ def test_folds_are_for_mr_only(monkeypatch):
     monkeypatch.setattr(sys, "argv", ["accuracy.py", "--datasets", "sst2", "--models", "lstm", "--folds", "10"])
     with pytest.raises(SystemExit, match="cross-validation is for MR"):
         accuracy.main()
+
+
+def _twin_outputs(torch, reading, ids, seed=0):
+    torch.manual_seed(seed)
+    twin = _mr.torch_rnn_classifier(torch, 20, "gru", embed_dim=6, hidden_size=5, reading=reading).eval()
+    with torch.no_grad():
+        return twin(torch.from_numpy(ids)).numpy()
+
+
+def test_the_readings_of_the_recipe_agree_where_no_padding_and_no_dropout_can_tell_them_apart():
+    torch = pytest.importorskip("torch")
+    ids = np.array([[3, 4, 5], [7, 8, 9]])  # no padding; eval mode turns every dropout off
+    outputs = [_twin_outputs(torch, reading, ids) for reading in ("masked", "zero", "unpacked", "embdrop")]
+    for other in outputs[1:]:
+        np.testing.assert_allclose(other, outputs[0], atol=1e-6)
+
+
+def test_only_the_masked_reading_ignores_the_padding_of_a_batch():
+    torch = pytest.importorskip("torch")
+    alone, padded = np.array([[3, 4, 5]]), np.array([[3, 4, 5, 0, 0, 0]])
+    masked = [_twin_outputs(torch, "masked", ids) for ids in (alone, padded)]
+    np.testing.assert_allclose(masked[1], masked[0], atol=1e-6)
+    unpacked = [_twin_outputs(torch, "unpacked", ids) for ids in (alone, padded)]
+    assert not np.allclose(unpacked[1], unpacked[0], atol=1e-6)  # the RNN ran on over the <pad> steps
+
+
+def test_an_unknown_reading_is_a_clear_error():
+    torch = pytest.importorskip("torch")
+    with pytest.raises(ValueError, match="unknown reading 'sum'; use masked, zero, unpacked or embdrop"):
+        _mr.torch_rnn_classifier(torch, 20, "gru", reading="sum")
+
+
+def test_mr_readings_trains_pytorch_on_the_folds_and_prints_each_epoch(tmp_path, monkeypatch, capsys):
+    pytest.importorskip("torch")
+    import mr_readings
+
+    monkeypatch.setenv("MINIGRAD_DATA", str(_tiny_mr(tmp_path)))
+    monkeypatch.setattr(sys, "argv", ["mr_readings.py", "--cell", "lstm", "--reading", "zero", "--folds", "4",
+                                      "--only-folds", "2", "--epochs", "2"])
+    mr_readings.main()
+    out = capsys.readouterr().out
+    assert "4 folds, lstm, reading zero, seed 0" in out
+    assert out.count("epoch 2 ") == 2 and "fold 2" not in out  # two folds, each scored after both epochs
+    assert "after epoch 2: mean" in out and "(standard error over 2 folds)" in out
