@@ -11,7 +11,7 @@ import minigrad
 
 from ..atomic import write_json
 from ..serialization import load, save
-from .data import encode, load_splits, make_loader, match_labels, read_file
+from .data import encode, load_splits, make_loader, match_labels, read_file, resolve_device
 from .errors import UsageError
 from .models import build_model, min_length
 from .runs import RunFolder, load_run, read_config, refuse_oversized
@@ -34,7 +34,8 @@ def cmd_train(args):
 
     resume = args.resume
     if resume is not None:
-        args = _resumed_args(resume)
+        args = _resumed_args(resume, args.device)  # a run may continue on another device
+    args.device = resolve_device(args.device)
     minigrad.manual_seed(args.seed)
     tagging = _task(args) == "tag"
     parts, names, ceiling, sources = (tag_splits if tagging else load_splits)(args)
@@ -50,7 +51,7 @@ def cmd_train(args):
                   "num_classes": len(names), "label_names": names, "embed_dim": args.embed_dim,
                   "num_filters": args.filters, "kernel_sizes": args.kernel_sizes, "hidden": args.hidden,
                   "hidden_size": args.hidden_size, "bidirectional": args.bidirectional, "pooling": args.pooling,
-                  "dropout": args.dropout, "max_len": args.max_len, "status": "complete",
+                  "dropout": args.dropout, "max_len": args.max_len, "status": "complete", "device": args.device,
                   "options": _options(args)}
         if tagging:  # words lower-cased, sentences never cut: a tag per word
             # A recurrent tagger always reads both ways (models.py builds it so): the config says what was built.
@@ -61,13 +62,14 @@ def cmd_train(args):
         if resume is not None:  # the options come from the folder: size them against its checkpoint first
             last = os.path.join(resume, "checkpoints", "last.npz")
             refuse_oversized(config, load(last), last)
-        model = build_model(config)
+        model = build_model(config).to(args.device)  # before the optimizer, so that its state is made there
         optimizer = Adam(model.parameters(), lr=args.lr)
         # Monitor the validation loss: accuracy often reaches its ceiling early and then cannot rank epochs.
         scheduler = ReduceLROnPlateau(optimizer, mode="min", factor=0.5, patience=1)
-        loss_fn = _loss(args.class_weight, flat_tags(train[1]) if tagging else train[1], len(names))
+        loss_fn = _loss(args.class_weight, flat_tags(train[1]) if tagging else train[1], len(names)).to(args.device)
         print(f"{args.model} on {args.dataset}: {sources}; {len(vocab):,} words, "
-              f"{sum(p.numel() for p in model.parameters()):,} parameters")
+              f"{sum(p.numel() for p in model.parameters()):,} parameters" +
+              (f"; training on the GPU ({args.device})" if args.device != "cpu" else ""))
         checkpoints = os.path.join(run.tmp, "checkpoints")
         if resume is not None:  # a second Ctrl-C before a new best epoch still has these to fall back on
             shutil.copytree(os.path.join(resume, "checkpoints"), checkpoints)
@@ -112,7 +114,7 @@ def _sentence_loaders(config, vocab, parts, args):
         if cut:
             print(f"warning: {cut} of {len(texts):,} {part} sentences are longer than --max-len {args.max_len} "
                   "tokens and were cut", file=sys.stderr)
-        loaders.append(make_loader(config, vocab, ids, labels, args.batch_size, shuffle=i == 0))
+        loaders.append(make_loader(config, vocab, ids, labels, args.batch_size, shuffle=i == 0, device=args.device))
     return loaders
 
 
@@ -140,7 +142,7 @@ def _options(args):
     return options
 
 
-def _resumed_args(folder):
+def _resumed_args(folder, device="cpu"):
     config = read_config(folder)
     if config.get("status") != "interrupted" or not os.path.exists(os.path.join(folder, "checkpoints", "last.npz")):
         raise UsageError(f"--resume {folder}: the run is {config.get('status', 'complete')}, with no checkpoint to "
@@ -150,7 +152,7 @@ def _resumed_args(folder):
         unknown = sorted(set(options) - set(RUN_OPTIONS))[:3] if isinstance(options, dict) else None
         raise UsageError(f"--resume {folder}: config.json's options are damaged (" + (
             f"unknown options {unknown}" if unknown else "not a dict of the run's options") + "); train the run again")
-    return argparse.Namespace(**options, out=None, overwrite=False, resume=folder)
+    return argparse.Namespace(**options, out=None, overwrite=False, resume=folder, device=device)
 
 
 def _restore_best(model, checkpoints):
@@ -245,9 +247,11 @@ def cmd_evaluate(args):
     from ..metrics import accuracy, classification_report, confusion_matrix
     from .data import DATASETS
 
+    device = resolve_device(args.device)
     model, vocab, config = load_run(args.run)
+    model.to(device)
     if config.get("task") == "tag":
-        return evaluate_tags(args, model, vocab, config)
+        return evaluate_tags(args, model, vocab, config, device)
     names = config["label_names"]
     trees = config.get("options", {}).get("phrases")  # a run trained on SST phrases is scored on tree files
     kind = args.format or ("sst_trees" if trees else DATASETS.get(config["dataset"])) or "tsv"
@@ -257,7 +261,7 @@ def cmd_evaluate(args):
     if cut:
         print(f"warning: {cut} sentences are longer than the run's --max-len {config['max_len']} tokens and were cut",
               file=sys.stderr)
-    y_pred = predict_labels(model, make_loader(config, vocab, ids, labels, 256, shuffle=False))
+    y_pred = predict_labels(model, make_loader(config, vocab, ids, labels, 256, shuffle=False, device=device))
     print(f"accuracy {accuracy(labels, y_pred):.1%} on {len(data)} sentences of {args.data}\n")
     print(classification_report(labels, y_pred, target_names=names, digits=3))
     print(_confusion_table(confusion_matrix(labels, y_pred, len(names)), names))

@@ -239,8 +239,8 @@ def encode(vocab, texts, max_len):
     return [x[:max_len] for x in ids], cut
 
 
-def make_loader(config, vocab, ids, labels, batch_size, shuffle):
-    """Batches of (inputs, labels): padded ids, or bag-of-words rows built one batch at a time."""
+def make_loader(config, vocab, ids, labels, batch_size, shuffle, device="cpu"):
+    """Batches of (inputs, labels) on ``device``: padded ids, or bag-of-words rows built one batch at a time."""
     from ..data import DataLoader
     from ..text import BagOfWords, PadCollate
 
@@ -249,4 +249,18 @@ def make_loader(config, vocab, ids, labels, batch_size, shuffle):
         collate = BagOfWords(vocab, mode="count").collate
     else:
         collate = PadCollate(min_len=min_length(config))
-    return DataLoader(examples, batch_size=batch_size, shuffle=shuffle, collate_fn=collate)
+    # A batch is padded on the host and copied to a GPU once (DataLoader's device=).
+    return DataLoader(examples, batch_size=batch_size, shuffle=shuffle, collate_fn=collate,
+                      device=None if device == "cpu" else device)
+
+
+def resolve_device(choice):
+    """``--device``: 'cpu', 'cuda' (refused, with the reason, where no GPU is usable) or 'auto' (cuda if usable)."""
+    from .. import cuda
+
+    if choice == "cpu" or (choice == "auto" and not cuda.is_available()):
+        return "cpu"
+    if not cuda.is_available():
+        raise UsageError(f"--device cuda: no GPU is usable here: {cuda.unavailable_reason()} "
+                         "Leave --device out to use the CPU")
+    return "cuda"

@@ -166,9 +166,9 @@ def _collate(chars=False, **options):
     return collate
 
 
-def _loader(vocab, keys, tags, written, batch_size, spell=None, shuffle=False, **options):
-    """Batches of (ids, real words' tag ids); ``keys`` the words as the vocabulary reads them, ``written`` as
-    they are spelled (read only with ``spell``, a ``speller``)."""
+def _loader(vocab, keys, tags, written, batch_size, spell=None, shuffle=False, device="cpu", **options):
+    """Batches of (ids, real words' tag ids) on ``device``; ``keys`` the words as the vocabulary reads them,
+    ``written`` as they are spelled (read only with ``spell``, a ``speller``)."""
     from ..data import DataLoader
 
     if spell is None:
@@ -176,7 +176,8 @@ def _loader(vocab, keys, tags, written, batch_size, spell=None, shuffle=False, *
     else:
         examples = [((vocab.encode(k), [spell(w) for w in words]), t) for k, t, words in zip(keys, tags, written)]
     return DataLoader(examples, batch_size=batch_size, shuffle=shuffle,
-                      collate_fn=_collate(spell is not None, **options))
+                      collate_fn=_collate(spell is not None, **options),
+                      device=None if device == "cpu" else device)
 
 
 def tag_loaders(config, vocab, parts, args):
@@ -193,8 +194,8 @@ def tag_loaders(config, vocab, parts, args):
         counts = Counter(w for sentence in keys for w in sentence)  # a resumed run's loaded Vocab has none
         options = {"word_dropout": args.word_dropout, "rare_ids": rare_ids(vocab, counts),
                    "unk_index": vocab.unk_index}
-    return [_loader(vocab, *parts["train"], args.batch_size, spell, shuffle=True, **options)] + [
-        _loader(vocab, *parts[part], args.batch_size, spell) for part in ("val", "test")]
+    return [_loader(vocab, *parts["train"], args.batch_size, spell, shuffle=True, device=args.device, **options)] + [
+        _loader(vocab, *parts[part], args.batch_size, spell, device=args.device) for part in ("val", "test")]
 
 
 def flat_tags(tags):
@@ -253,7 +254,7 @@ def write_tag_run(folder, model, vocab, config, history, test_loader):
 
 
 # ------------------------------------------------------- evaluate / predict
-def evaluate_tags(args, model, vocab, config):
+def evaluate_tags(args, model, vocab, config, device="cpu"):
     from .data import _with
 
     dataset = args.format or config.get("dataset", "conllu")
@@ -261,7 +262,7 @@ def evaluate_tags(args, model, vocab, config):
         raise UsageError(f"a tagging run reads tagged files: --format must be one of {list(TAG_FORMATS)}")
     words, tags = _read(args.data, _with(args, dataset=dataset))
     loader = _loader(vocab, _keys(words, config.get("lowercase", True)),
-                     match_tags(tags, config["label_names"], args.data), words, 64, speller(config))
+                     match_tags(tags, config["label_names"], args.data), words, 64, speller(config), device=device)
     lines, _ = tag_report(model, loader, config["label_names"], args.data, vocab.unk_index)
     print("\n".join(lines))
     return 0

@@ -58,10 +58,12 @@ def dropout(input, p=0.5, training=True, generator=None):
 
     The mask comes from ``minigrad.random`` (or ``generator``), so
     ``minigrad.manual_seed`` makes it repeat.  ``p`` may be 0 (keep all) to 1
-    (drop all), as in PyTorch.
+    (drop all), as in PyTorch.  With p = 0 it returns ``input`` itself and
+    draws nothing, as PyTorch does, so a run with dropout off shuffles its
+    batches the same on the CPU and on a GPU (whose masks come from another stream).
     """
     _check_p(p, "dropout")
-    if not training:
+    if not training or p == 0:
         return input
     return DropoutFunction.apply(input, p, generator)
 

@@ -36,6 +36,19 @@ def test_p_zero_keeps_everything_and_p_one_drops_everything(leaf):
     np.testing.assert_array_equal(x.grad.numpy(), 0)
 
 
+@pytest.mark.parametrize("device", ["cpu", "stand-in"])
+def test_p_zero_returns_its_input_and_draws_nothing_as_pytorch_does(device, request):
+    # So dropout turned off moves no random stream: the next draws (a DataLoader's shuffle, say) stay the same.
+    if device == "stand-in":
+        request.getfixturevalue("fake_cuda")
+    x = minigrad.ones(3, 4, device="cpu" if device == "cpu" else "cuda", requires_grad=True)
+    minigrad.manual_seed(5)
+    untouched = minigrad.rand(3).numpy()
+    minigrad.manual_seed(5)
+    assert F.dropout(x, 0.0) is x and nn.Dropout(0.0).train()(x) is x
+    np.testing.assert_array_equal(minigrad.rand(3).numpy(), untouched)
+
+
 def test_gradient_flows_only_through_kept_elements(leaf):
     x = leaf(50, 20, low=1.0, high=2.0)
     y = F.dropout(x, 0.4)
