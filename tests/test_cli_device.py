@@ -157,3 +157,49 @@ def test_a_run_interrupted_on_the_cpu_resumes_on_the_gpu_as_if_it_had_never_stop
     assert seen["weights"] == seen["batch"] == {fake_cuda.ndarray}
     assert _json(run / "config.json")["device"] == "cuda"
     _same_history(_json(run / "metrics.json"), _json(tmp_path / "straight" / "metrics.json"))
+
+
+def _interrupted_run(folder, monkeypatch, argv):
+    """Train ``argv`` into ``folder`` with Ctrl-C during the second epoch; the run is kept as interrupted."""
+    real, calls = minigrad.train.train_epoch, []
+
+    def interrupted(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(minigrad.train, "train_epoch", interrupted)
+    assert cli.main([*argv, "--out", str(folder)]) == 130
+    monkeypatch.setattr(minigrad.train, "train_epoch", real)
+    return folder
+
+
+def test_resume_continues_on_the_runs_own_device_unless_told_otherwise(tmp_path, fake_cuda, monkeypatch):
+    argv = ["train", *SMALL, "--epochs", "3", "--patience", "0", "--device", "cuda"]
+    run = _interrupted_run(tmp_path / "run", monkeypatch, argv)
+    seen = _watch_fit(monkeypatch)
+    assert cli.main(["train", "--resume", str(run)]) == 0  # no --device: the GPU again, as config.json says
+    assert seen["weights"] == seen["batch"] == {fake_cuda.ndarray}
+    other = _interrupted_run(tmp_path / "other", monkeypatch, argv)
+    seen = _watch_fit(monkeypatch)
+    assert cli.main(["train", "--resume", str(other), "--device", "cpu"]) == 0
+    assert seen["weights"] == {np.ndarray} and seen["batch"] == set()  # on the CPU, nothing moved
+    assert _json(other / "config.json")["device"] == "cpu"
+
+
+@pytest.mark.parametrize("recorded, message", [
+    ("cuda", "the run was training on a GPU, and no GPU is usable here: CuPy is not installed (a test says so). "
+             "Add --device cpu to continue it on the CPU"),
+    ("../../etc", "config.json's device is damaged ('../../etc', not cpu or cuda); add --device cpu or --device cuda"),
+])
+def test_resuming_where_the_runs_device_is_missing_or_damaged_is_one_line(recorded, message, tmp_path, monkeypatch,
+                                                                          capsys):
+    run = _interrupted_run(tmp_path / "run", monkeypatch, ["train", *SMALL, "--epochs", "3", "--patience", "0"])
+    config = _json(run / "config.json")
+    (run / "config.json").write_text(json.dumps({**config, "device": recorded}))
+    _no_gpu(monkeypatch)
+    capsys.readouterr()
+    assert cli.main(["train", "--resume", str(run)]) == 2
+    assert capsys.readouterr().err == f"minigrad train: error: --resume {run}: {message}\n"
+    assert cli.main(["train", "--resume", str(run), "--device", "cpu"]) == 0  # told where, it continues

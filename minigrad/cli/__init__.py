@@ -166,9 +166,10 @@ def build_parser():
     predict.set_defaults(handler=cmd_predict)
 
     for sub in (train, evaluate):
-        sub.add_argument("--device", choices=("cpu", "cuda", "auto"), default="cpu",
+        sub.add_argument("--device", choices=("cpu", "cuda", "auto"),
                          help="cuda: on an NVIDIA GPU through CuPy (pip install '.[gpu]'); auto: cuda where a GPU is "
-                              "usable, else cpu")
+                              "usable, else cpu (default: cpu" + ("; with --resume, the run's own)" if sub is train
+                                                                  else ")"))
         sub.add_argument("--encoding", type=_encoding, help="of the data files (default: utf-8, or cp1252 for mr)")
         order = sub.add_mutually_exclusive_group()
         order.add_argument("--label-first", dest="text_first", action="store_false", default=None,

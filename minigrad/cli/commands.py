@@ -34,7 +34,7 @@ def cmd_train(args):
 
     resume = args.resume
     if resume is not None:
-        args = _resumed_args(resume, args.device)  # a run may continue on another device
+        args = _resumed_args(resume, args.device)
     args.device = resolve_device(args.device)
     minigrad.manual_seed(args.seed)
     tagging = _task(args) == "tag"
@@ -142,7 +142,8 @@ def _options(args):
     return options
 
 
-def _resumed_args(folder, device="cpu"):
+def _resumed_args(folder, device=None):
+    """The options of the interrupted run in ``folder``; ``device`` (``--device``) if given, else the run's own."""
     config = read_config(folder)
     if config.get("status") != "interrupted" or not os.path.exists(os.path.join(folder, "checkpoints", "last.npz")):
         raise UsageError(f"--resume {folder}: the run is {config.get('status', 'complete')}, with no checkpoint to "
@@ -152,6 +153,14 @@ def _resumed_args(folder, device="cpu"):
         unknown = sorted(set(options) - set(RUN_OPTIONS))[:3] if isinstance(options, dict) else None
         raise UsageError(f"--resume {folder}: config.json's options are damaged (" + (
             f"unknown options {unknown}" if unknown else "not a dict of the run's options") + "); train the run again")
+    if device is None:  # the run's own device; --device continues it on another
+        device = config.get("device", "cpu")
+        if device not in ("cpu", "cuda"):
+            raise UsageError(f"--resume {folder}: config.json's device is damaged ({device!r}, not cpu or cuda); "
+                             "add --device cpu or --device cuda")
+        if device == "cuda" and not minigrad.cuda.is_available():
+            raise UsageError(f"--resume {folder}: the run was training on a GPU, and no GPU is usable here: "
+                             f"{minigrad.cuda.unavailable_reason()} Add --device cpu to continue it on the CPU")
     return argparse.Namespace(**options, out=None, overwrite=False, resume=folder, device=device)
 
 

@@ -255,10 +255,13 @@ def make_loader(config, vocab, ids, labels, batch_size, shuffle, device="cpu"):
 
 
 def resolve_device(choice):
-    """``--device``: 'cpu', 'cuda' (refused, with the reason, where no GPU is usable) or 'auto' (cuda if usable)."""
+    """``--device``: 'cpu' (also when not given), 'cuda' (refused, with the reason, where no GPU is usable) or
+    'auto' (cuda if usable)."""
     from .. import cuda
 
-    if choice == "cpu" or (choice == "auto" and not cuda.is_available()):
+    if choice not in (None, "cpu", "cuda", "auto"):
+        raise UsageError(f"--device: expected cpu, cuda or auto, got {choice!r}")
+    if choice in (None, "cpu") or (choice == "auto" and not cuda.is_available()):
         return "cpu"
     if not cuda.is_available():
         raise UsageError(f"--device cuda: no GPU is usable here: {cuda.unavailable_reason()} "
