@@ -45,13 +45,14 @@ def mean_and_error(values):
     return values.mean(), values.std(ddof=1) / math.sqrt(len(values)) if len(values) > 1 else math.nan
 
 
-def _minigrad_fit(model, epoch_batches, test_batches):
+def _minigrad_fit(model, epoch_batches, test_batches, device="cpu"):
     """Adam 1e-3 over the epochs' batches, then test accuracy (eval mode: dropout off)."""
+    model.to(device)  # before the optimizer, so that its state is made there
     optimizer = minigrad.optim.Adam(model.parameters(), lr=1e-3)
     for batches in epoch_batches:
         model.train()
         for ids, labels in batches:
-            loss = F.cross_entropy(model(minigrad.tensor(ids)), minigrad.tensor(labels))
+            loss = F.cross_entropy(model(minigrad.tensor(ids, device=device)), minigrad.tensor(labels, device=device))
             optimizer.zero_grad()
             loss.backward()
             optimizer.step()
@@ -59,17 +60,19 @@ def _minigrad_fit(model, epoch_batches, test_batches):
     right = 0
     with minigrad.no_grad():
         for ids, labels in test_batches:
-            right += int((model(minigrad.tensor(ids)).numpy().argmax(axis=1) == labels).sum())
+            right += int((model(minigrad.tensor(ids, device=device)).numpy().argmax(axis=1) == labels).sum())
     return right / sum(len(labels) for _, labels in test_batches)
 
 
-def _torch_fit(model, torch, epoch_batches, test_batches):
+def _torch_fit(model, torch, epoch_batches, test_batches, device="cpu"):
     """The same training and scoring in PyTorch."""
+    model.to(device)
     optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
     for batches in epoch_batches:
         model.train()
         for ids, labels in batches:
-            loss = torch.nn.functional.cross_entropy(model(torch.from_numpy(ids)), torch.from_numpy(labels))
+            loss = torch.nn.functional.cross_entropy(model(torch.from_numpy(ids).to(device)),
+                                                     torch.from_numpy(labels).to(device))
             optimizer.zero_grad()
             loss.backward()
             optimizer.step()
@@ -77,18 +80,19 @@ def _torch_fit(model, torch, epoch_batches, test_batches):
     right = 0
     with torch.no_grad():
         for ids, labels in test_batches:
-            right += int((model(torch.from_numpy(ids)).argmax(dim=1).numpy() == labels).sum())
+            right += int((model(torch.from_numpy(ids).to(device)).argmax(dim=1).cpu().numpy() == labels).sum())
     return right / sum(len(labels) for _, labels in test_batches)
 
 
 def cross_validate(texts, labels, make_model, folds, epochs, seed=0, min_freq=1, torch=None, cell=None,
-                   min_len=1, batch_size=50, only=None):
+                   min_len=1, batch_size=50, only=None, device="cpu"):
     """Train and score each fold; yields one dict per fold as it finishes.
 
     ``make_model(vocab_size)`` builds the minigrad model; with ``torch`` (the
     module) and ``cell`` ('lstm' or 'gru'), PyTorch's twin trains on the same
     batches from the same initial weights.  ``only`` limits the run to the
-    first N folds (of ``folds``), for a quick look.
+    first N folds (of ``folds``), for a quick look.  ``device`` ('cuda') trains
+    both frameworks on the GPU.
     """
     sentences = [tokenize(t) for t in texts]
     labels = np.asarray(labels, dtype=np.int64)
@@ -105,7 +109,7 @@ def cross_validate(texts, labels, make_model, folds, epochs, seed=0, min_freq=1,
         start_weights = {name: value.numpy().copy() for name, value in model.state_dict().items()}
         start = time.perf_counter()
         row = dict(fold=fold, train=len(train_rows), test=len(test_rows), vocab=len(vocab),
-                   accuracy=_minigrad_fit(model, epoch_batches, test_batches))
+                   accuracy=_minigrad_fit(model, epoch_batches, test_batches, device))
         row["seconds"] = time.perf_counter() - start
         if torch is not None and cell is not None:
             torch.manual_seed(seed + fold)
@@ -113,6 +117,6 @@ def cross_validate(texts, labels, make_model, folds, epochs, seed=0, min_freq=1,
                                         hidden_size=model.rnn.hidden_size, dropout=model.dropout.p)
             twin.load_state_dict({name: torch.from_numpy(value) for name, value in start_weights.items()})
             start = time.perf_counter()
-            row["torch_accuracy"] = _torch_fit(twin, torch, epoch_batches, test_batches)
+            row["torch_accuracy"] = _torch_fit(twin, torch, epoch_batches, test_batches, device)
             row["torch_seconds"] = time.perf_counter() - start
         yield row

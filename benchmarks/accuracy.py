@@ -37,6 +37,10 @@ those alone, and tests on its tenth.  Prints each fold's accuracy and the
 mean +- standard error over the folds; ``--only-folds N`` runs the first N.
 Without PyTorch installed, ``--torch`` says so in one line and runs minigrad
 alone.  The details are in ``benchmarks/_crossval.py``.
+
+``--device cuda`` trains on a GPU (minigrad through CuPy, and the twin with
+``--torch``), where ten folds take minutes instead of hours; a GPU draws
+other dropout masks than the CPU, so its figures differ by that much.
 """
 import argparse
 import os
@@ -113,7 +117,8 @@ def make_model(model_name, vocab_size, embed_dim=128):
     return BowMLP(vocab_size, 2, hidden=(512, 256), dropout=0.5)
 
 
-def run(dataset, model_name, epochs, patience, max_train=None, seed=0, min_freq=1, embed_dim=128, fixed=False):
+def run(dataset, model_name, epochs, patience, max_train=None, seed=0, min_freq=1, embed_dim=128, fixed=False,
+        device="cpu"):
     minigrad.manual_seed(seed)
     (train_x, train_y), (val_x, val_y), (test_x, test_y) = splits(dataset)
     if fixed:  # no epoch picking: train on the validation part too, for exactly `epochs` epochs
@@ -121,10 +126,11 @@ def run(dataset, model_name, epochs, patience, max_train=None, seed=0, min_freq=
     if max_train:
         train_x, train_y = train_x[:max_train], train_y[:max_train]
     vocab = Vocab.build(train_x, min_freq=min_freq)
-    model = make_model(model_name, len(vocab), embed_dim)
+    model = make_model(model_name, len(vocab), embed_dim).to(device)  # before Adam, which makes its state there
     collate = BagCollate(len(vocab)) if model_name == "mlp" else PadCollate(min_len=MIN_LEN[model_name])
     loaders = [
-        DataLoader(Encoded(x, y, vocab), batch_size=50, shuffle=shuffle, collate_fn=collate)
+        DataLoader(Encoded(x, y, vocab), batch_size=50, shuffle=shuffle, collate_fn=collate,
+                   device=None if device == "cpu" else device)
         for (x, y), shuffle in (((train_x, train_y), True), ((val_x, val_y), False), ((test_x, test_y), False))
     ]
     optimizer = minigrad.optim.Adam(model.parameters(), lr=1e-3)
@@ -161,6 +167,8 @@ def main():
     parser.add_argument("--only-folds", type=int, default=None, help="with --folds: run just the first N folds")
     parser.add_argument("--torch", action="store_true",
                         help="with --folds, lstm/gru: also train PyTorch's twin on the same folds and batches")
+    parser.add_argument("--device", default="cpu", choices=["cpu", "cuda"],
+                        help="cuda: train minigrad (and with --folds --torch, the twin) on the GPU")
     args = parser.parse_args()
     if args.folds is not None:
         return cross_validation(args)
@@ -169,7 +177,7 @@ def main():
         for model_name in args.models:
             print(f"\n== {dataset} / {model_name}")
             rows.append(run(dataset, model_name, args.epochs or 10, args.patience, args.max_train, args.seed, args.min_freq,
-                            args.embed_dim, args.fixed_epochs))
+                            args.embed_dim, args.fixed_epochs, args.device))
     print("\n| dataset | model | train examples | test sentences | test accuracy | epochs (best) | s / epoch |")
     print("| --- | --- | --- | --- | --- | --- | --- |")
     for r in rows:
@@ -202,7 +210,7 @@ def cross_validation(args):
         rows = []
         for row in cross_validate(mr.texts, mr.labels, lambda v: make_model(model_name, v, args.embed_dim),
                                   args.folds, epochs, args.seed, args.min_freq, twin, model_name,
-                                  MIN_LEN[model_name], only=args.only_folds):
+                                  MIN_LEN[model_name], only=args.only_folds, device=args.device):
             rows.append(row)
             line = (f"fold {row['fold']}: train {row['train']}, test {row['test']}, vocabulary {row['vocab']}: "
                     f"minigrad {100 * row['accuracy']:.1f}% ({row['seconds']:.0f} s)")

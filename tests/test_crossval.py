@@ -149,3 +149,31 @@ def test_mr_readings_trains_pytorch_on_the_folds_and_prints_each_epoch(tmp_path,
     assert "4 folds, lstm, reading zero, seed 0" in out
     assert out.count("epoch 2 ") == 2 and "fold 2" not in out  # two folds, each scored after both epochs
     assert "after epoch 2: mean" in out and "(standard error over 2 folds)" in out
+
+
+def test_folds_train_on_the_device_asked_for(fake_cuda):
+    texts = [f"good w{i}" if i % 2 else f"bad w{i}" for i in range(12)]
+    models = []
+
+    def make_model(vocab_size):
+        models.append(accuracy.make_model("gru", vocab_size, embed_dim=4))
+        return models[-1]
+
+    rows = list(_crossval.cross_validate(texts, [i % 2 for i in range(12)], make_model, folds=3, epochs=1,
+                                         only=1, device="cuda"))
+    assert len(rows) == 1 and 0.0 <= rows[0]["accuracy"] <= 1.0
+    assert {type(p._data) for p in models[0].parameters()} == {fake_cuda.ndarray}  # trained where it was sent
+
+
+def test_one_split_trains_on_the_device_asked_for(tmp_path, monkeypatch, fake_cuda):
+    monkeypatch.setattr(accuracy, "DATA", _tiny_mr(tmp_path))
+    seen = set()
+    real = minigrad.optim.Adam.step
+
+    def step(self):
+        seen.update(type(p._data) for group in self.param_groups for p in group["params"])
+        return real(self)
+
+    monkeypatch.setattr(minigrad.optim.Adam, "step", step)
+    row = accuracy.run("mr", "cnn", epochs=1, patience=1, device="cuda")
+    assert seen == {fake_cuda.ndarray} and 0.0 <= row["accuracy"] <= 1.0
