@@ -129,8 +129,7 @@ def run(dataset, model_name, epochs, patience, max_train=None, seed=0, min_freq=
     model = make_model(model_name, len(vocab), embed_dim).to(device)  # before Adam, which makes its state there
     collate = BagCollate(len(vocab)) if model_name == "mlp" else PadCollate(min_len=MIN_LEN[model_name])
     loaders = [
-        DataLoader(Encoded(x, y, vocab), batch_size=50, shuffle=shuffle, collate_fn=collate,
-                   device=None if device == "cpu" else device)
+        DataLoader(Encoded(x, y, vocab), batch_size=50, shuffle=shuffle, collate_fn=collate, device=device)
         for (x, y), shuffle in (((train_x, train_y), True), ((val_x, val_y), False), ((test_x, test_y), False))
     ]
     optimizer = minigrad.optim.Adam(model.parameters(), lr=1e-3)

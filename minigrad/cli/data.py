@@ -250,8 +250,7 @@ def make_loader(config, vocab, ids, labels, batch_size, shuffle, device="cpu"):
     else:
         collate = PadCollate(min_len=min_length(config))
     # A batch is padded on the host and copied to a GPU once (DataLoader's device=).
-    return DataLoader(examples, batch_size=batch_size, shuffle=shuffle, collate_fn=collate,
-                      device=None if device == "cpu" else device)
+    return DataLoader(examples, batch_size=batch_size, shuffle=shuffle, collate_fn=collate, device=device)
 
 
 def resolve_device(choice):

@@ -176,8 +176,7 @@ def _loader(vocab, keys, tags, written, batch_size, spell=None, shuffle=False, d
     else:
         examples = [((vocab.encode(k), [spell(w) for w in words]), t) for k, t, words in zip(keys, tags, written)]
     return DataLoader(examples, batch_size=batch_size, shuffle=shuffle,
-                      collate_fn=_collate(spell is not None, **options),
-                      device=None if device == "cpu" else device)
+                      collate_fn=_collate(spell is not None, **options), device=device)
 
 
 def tag_loaders(config, vocab, parts, args):
