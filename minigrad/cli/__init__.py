@@ -5,6 +5,7 @@
     python -m minigrad evaluate --run runs/sst2 --data ../shared/data/sst/stsa.binary.test
     python -m minigrad predict --run runs/sst2 "a gripping , funny film" "dull and predictable"
     python -m minigrad train --task tag --dataset conllu --data TRAIN.conllu --val DEV.conllu --test TEST.conllu
+    python -m minigrad train --device cuda                    # on a GPU (CuPy); --device auto where one may be
 
 The pieces: ``data.py`` (formats, datasets, splits, label checks, batches),
 ``models.py`` (the name -> builder table), ``runs.py`` (run folders),
