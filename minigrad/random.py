@@ -32,6 +32,7 @@ class Generator:
             raise ValueError(f"manual_seed: the seed must be a non-negative int, got {seed!r}")
         self._seed = seed
         self.rng = backend.default_rng(seed)  # the CPU's (NumPy) stream
+        self._device_seed = seed
         self._device_rngs = {}  # array module name -> that library's stream, made on first use
         return self
 
@@ -40,8 +41,20 @@ class Generator:
         if xp is backend.cpu:
             return self.rng
         if xp.__name__ not in self._device_rngs:
-            self._device_rngs[xp.__name__] = backend.default_rng(self._seed, xp)
+            self._device_rngs[xp.__name__] = backend.default_rng(self._device_seed, xp)
         return self._device_rngs[xp.__name__]
+
+    def restart_device_streams(self, *key):
+        """Start the GPU streams again, from the seed and ``key`` (ints); the CPU stream goes on as it is.
+
+        A GPU generator's state lives on the GPU and cannot be written to a
+        checkpoint, so ``fit`` calls this at the start of each epoch with the
+        epoch's number: a run resumed from a checkpoint then draws the same
+        dropout masks as one that never stopped.
+        """
+        mixed = backend.cpu.random.SeedSequence([self._seed, *key]).generate_state(1)[0]
+        self._device_seed = int(mixed)
+        self._device_rngs = {}
 
     def initial_seed(self):
         return self._seed

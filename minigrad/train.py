@@ -225,6 +225,9 @@ def fit(model, optimizer, train_loader, val_loader=None, epochs=10, loss_fn=None
       up to ``epochs`` in total (the same call that was interrupted, plus
       ``resume_from``), exactly as if it had never stopped.  Build the model,
       optimizer and scheduler as before; their state comes from the file.
+      On a GPU too: each epoch restarts the default generator's GPU stream
+      from (seed, epoch) (``Generator.restart_device_streams``), since that
+      stream's state cannot be saved; the CPU stream is checkpointed.
     """
     loss_fn = loss_fn or _default_loss()
     if mode not in ("max", "min"):
@@ -251,6 +254,8 @@ def fit(model, optimizer, train_loader, val_loader=None, epochs=10, loss_fn=None
     began = time.perf_counter()
 
     for epoch in range(start + 1, epochs + 1):
+        # A GPU's random stream cannot be checkpointed: restart it from (seed, epoch), so a resumed run repeats it.
+        _random.default_generator.restart_device_streams(epoch)
         tick = time.perf_counter()
         lr = optimizer.param_groups[0]["lr"]  # the rate this epoch trains with, before the scheduler moves it
         try:

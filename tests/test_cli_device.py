@@ -203,3 +203,14 @@ def test_resuming_where_the_runs_device_is_missing_or_damaged_is_one_line(record
     assert cli.main(["train", "--resume", str(run)]) == 2
     assert capsys.readouterr().err == f"minigrad train: error: --resume {run}: {message}\n"
     assert cli.main(["train", "--resume", str(run), "--device", "cpu"]) == 0  # told where, it continues
+
+
+def test_a_gpu_run_with_dropout_resumes_exactly_as_if_it_had_never_stopped(tmp_path, fake_cuda, monkeypatch):
+    # The GPU's random stream cannot be saved in a checkpoint: fit restarts it from (seed, epoch) each epoch instead.
+    argv = ["train", *SMALL, "--epochs", "3", "--patience", "0", "--dropout", "0.5", "--device", "cuda"]
+    assert cli.main([*argv, "--out", str(tmp_path / "straight")]) == 0
+    run = _interrupted_run(tmp_path / "run", monkeypatch, argv)
+    assert cli.main(["train", "--resume", str(run)]) == 0
+    resumed, straight = _json(run / "metrics.json")["history"], _json(tmp_path / "straight" / "metrics.json")["history"]
+    for key in ("train_loss", "val_loss", "val_accuracy"):
+        assert resumed[key] == straight[key], key

@@ -194,6 +194,24 @@ def test_random_draws_repeat_per_device_but_differ_between_devices(fake_cuda):
     assert a.tolist() == b.tolist() and a.tolist() != c.tolist()
 
 
+def test_restarting_the_gpu_streams_repeats_them_by_key_and_leaves_the_cpu_stream_alone(fake_cuda):
+    minigrad.manual_seed(7)
+    cpu_before = minigrad.randn(3).tolist()
+    minigrad.random.default_generator.restart_device_streams(2)
+    first = minigrad.randn(4, device="cuda").tolist()
+    cpu_after = minigrad.randn(3).tolist()
+    minigrad.manual_seed(7)
+    minigrad.randn(3)
+    minigrad.randn(4, device="cuda")  # the stream as manual_seed left it: something else
+    minigrad.random.default_generator.restart_device_streams(2)
+    assert minigrad.randn(4, device="cuda").tolist() == first  # same seed and key: the same draws
+    assert minigrad.randn(3).tolist() == cpu_after  # the CPU stream went on as if nothing happened
+    minigrad.random.default_generator.restart_device_streams(3)
+    assert minigrad.randn(4, device="cuda").tolist() != first  # another key, another stream
+    minigrad.manual_seed(7)
+    assert minigrad.randn(3).tolist() == cpu_before
+
+
 def test_default_device(fake_cuda, default_device_restored):
     assert minigrad.get_default_device() == "cpu"
     minigrad.set_default_device("cuda")
