@@ -18,6 +18,22 @@ def data_folder():
     return Path(os.environ.get("MINIGRAD_DATA", ROOT.parent / "shared" / "data"))
 
 
+def check_device(script, device, torch=None):
+    """Stop with one line where ``--device cuda`` asks for a GPU that minigrad (or, given ``torch``, PyTorch) can't use."""
+    if device != "cuda":
+        return
+    if torch is not None:
+        if not torch.cuda.is_available():
+            raise SystemExit(f"{script} --device cuda: PyTorch sees no GPU here (torch.cuda.is_available() is "
+                             "False); leave --device out to use the CPU")
+        return
+    import minigrad
+
+    if not minigrad.cuda.is_available():
+        raise SystemExit(f"{script} --device cuda: no GPU is usable here: {minigrad.cuda.unavailable_reason()} "
+                         "Leave --device out to use the CPU")
+
+
 def read_mr():
     """(sentences as token lists, labels) of MR; split on "\\n" only, since "\\x85" is a line break to splitlines."""
     folder = data_folder() / "mr"

@@ -49,6 +49,7 @@ from pathlib import Path
 
 import numpy as np
 from _crossval import cross_validate, mean_and_error
+from _mr import check_device
 
 import minigrad
 from minigrad.data import DataLoader, Dataset
@@ -169,6 +170,7 @@ def main():
     parser.add_argument("--device", default="cpu", choices=["cpu", "cuda"],
                         help="cuda: train minigrad (and with --folds --torch, the twin) on the GPU")
     args = parser.parse_args()
+    check_device("accuracy.py", args.device)
     if args.folds is not None:
         return cross_validation(args)
     rows = []
@@ -195,6 +197,8 @@ def cross_validation(args):
             import torch
         except ImportError:
             print("PyTorch is not installed: minigrad only (pip install torch to add the twin)")
+        else:
+            check_device("accuracy.py", args.device, torch)
     mr = read_mr(DATA / "mr")
     epochs = args.epochs or 2  # the reference trained 2 epochs
     print(f"MR, {args.folds}-fold cross-validation (seed {args.seed}), {epochs} epochs per fold, no epoch picking; "

@@ -28,7 +28,7 @@ import time
 
 import numpy as np
 from _crossval import fold_indices, mean_and_error
-from _mr import data_folder, index_batches, torch_rnn_classifier
+from _mr import check_device, data_folder, index_batches, torch_rnn_classifier
 
 from minigrad.datasets import read_mr
 from minigrad.text import Vocab, tokenize
@@ -75,12 +75,13 @@ def main():
     parser.add_argument("--folds", type=int, default=10)
     parser.add_argument("--only-folds", type=int, default=None, help="run just the first N folds, for a quick look")
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--device", default="cpu", help="cpu, or cuda for PyTorch on the GPU")
+    parser.add_argument("--device", default="cpu", choices=["cpu", "cuda"], help="cuda: PyTorch on the GPU")
     args = parser.parse_args()
     try:
         import torch
     except ImportError:
         raise SystemExit("mr_readings.py: this script trains PyTorch's model only; pip install torch to run it")
+    check_device("mr_readings.py", args.device, torch)
     mr = read_mr(data_folder() / "mr")
     sentences, labels = [tokenize(t) for t in mr.texts], np.asarray(mr.labels, dtype=np.int64)
     print(f"MR, {args.folds} folds, {args.cell}, reading {args.reading}, seed {args.seed}, PyTorch {torch.__version__} "

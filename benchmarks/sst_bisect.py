@@ -35,6 +35,7 @@ from minigrad.datasets import read_sst_trees
 from minigrad.models import TextCNN
 from minigrad.text import Vocab
 
+from _mr import check_device
 from _sst import batches_of, epoch_order, load_torch, run_twin
 
 DATA = Path(os.environ.get("MINIGRAD_DATA", Path(__file__).resolve().parents[2] / "shared" / "data")) / "sst_trees"
@@ -81,9 +82,13 @@ def main():
     parser.add_argument("--task", choices=["sst1", "sst2"], default="sst1")
     parser.add_argument("--epochs", type=int, default=1)
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--device", default="cpu", help="cpu, or cuda: either engine on the GPU")
+    parser.add_argument("--device", default="cpu", choices=["cpu", "cuda"], help="cuda: either engine on the GPU")
     parser.add_argument("--max-train", type=int, default=None, help="use only the first N training phrases")
     args = parser.parse_args()
+    torch = load_torch() if args.engine == "torch" else None
+    if args.engine == "torch" and torch is None:
+        raise SystemExit("sst_bisect.py --engine torch: PyTorch is not installed (pip install torch to compare)")
+    check_device("sst_bisect.py", args.device, torch)  # before minutes of reading and batching
     fine = args.task == "sst1"
     train, dev, test = (read_sst_trees(DATA / name, phrases=name == "train.txt", fine_grained=fine, lowercase=True)
                         for name in ("train.txt", "dev.txt", "test.txt"))
@@ -100,9 +105,6 @@ def main():
     if args.engine == "minigrad":
         train_minigrad(epochs, dev_batches, test_batches, len(vocab), len(train.label_names), args.seed, args.device)
         return
-    torch = load_torch()
-    if torch is None:
-        raise SystemExit("sst_bisect.py --engine torch: PyTorch is not installed (pip install torch to compare)")
     torch.set_num_threads(int(os.environ.get("OPENBLAS_NUM_THREADS", "1")))
     run_twin(torch, epochs, dev_batches, test_batches, len(vocab), len(train.label_names), seed=args.seed,
              device=args.device)

@@ -1,4 +1,5 @@
 """benchmarks/_crossval.py (``accuracy.py --folds``): the folds, the per-fold vocabulary, and PyTorch's twin."""
+import argparse
 import math
 import sys
 from pathlib import Path
@@ -177,3 +178,15 @@ def test_one_split_trains_on_the_device_asked_for(tmp_path, monkeypatch, fake_cu
     monkeypatch.setattr(minigrad.optim.Adam, "step", step)
     row = accuracy.run("mr", "cnn", epochs=1, patience=1, device="cuda")
     assert seen == {fake_cuda.ndarray} and 0.0 <= row["accuracy"] <= 1.0
+
+
+def test_asking_a_benchmark_for_a_gpu_where_there_is_none_is_one_line(monkeypatch):
+    monkeypatch.setattr(minigrad.cuda, "is_available", lambda: False)
+    monkeypatch.setattr(minigrad.cuda, "unavailable_reason", lambda: "CuPy is not installed.")
+    _mr.check_device("accuracy.py", "cpu")  # the CPU needs nothing
+    with pytest.raises(SystemExit, match=r"^accuracy.py --device cuda: no GPU is usable here: CuPy is not installed. "
+                                         "Leave --device out to use the CPU$"):
+        _mr.check_device("accuracy.py", "cuda")
+    no_gpu_torch = argparse.Namespace(cuda=argparse.Namespace(is_available=lambda: False))
+    with pytest.raises(SystemExit, match=r"^mr_readings.py --device cuda: PyTorch sees no GPU here"):
+        _mr.check_device("mr_readings.py", "cuda", no_gpu_torch)
