@@ -136,22 +136,10 @@ def test_auto_takes_the_gpu_where_there_is_one_and_the_cpu_elsewhere(tmp_path, m
     assert _json(tmp_path / "cpu" / "config.json")["device"] == "cpu"
 
 
-def test_a_run_interrupted_on_the_cpu_resumes_on_the_gpu_as_if_it_had_never_stopped(tmp_path, fake_cuda, monkeypatch,
-                                                                                     capsys):
+def test_a_run_interrupted_on_the_cpu_resumes_on_the_gpu_as_if_it_had_never_stopped(tmp_path, fake_cuda, monkeypatch):
     argv = ["train", *SMALL, "--epochs", "3", "--patience", "0", "--dropout", "0"]
     assert cli.main([*argv, "--out", str(tmp_path / "straight")]) == 0
-    real, calls = minigrad.train.train_epoch, []
-
-    def interrupted(*args, **kwargs):
-        calls.append(1)
-        if len(calls) == 2:
-            raise KeyboardInterrupt  # Ctrl-C during the second epoch
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(minigrad.train, "train_epoch", interrupted)
-    run = tmp_path / "run"
-    assert cli.main([*argv, "--out", str(run)]) == 130
-    monkeypatch.setattr(minigrad.train, "train_epoch", real)
+    run = _interrupted_run(tmp_path / "run", monkeypatch, argv)
     seen = _watch_fit(monkeypatch)
     assert cli.main(["train", "--resume", str(run), "--device", "cuda"]) == 0
     assert seen["weights"] == seen["batch"] == {fake_cuda.ndarray}
