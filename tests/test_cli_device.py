@@ -18,6 +18,7 @@ import minigrad.train
 from minigrad.data import dataloader
 from minigrad.tagging import synthetic_tagged
 
+from ._ctrl_c import ctrl_c_in_epoch
 from .test_cli_tag import SMALL as TAG_SMALL
 from .test_cli_tag import _conllu
 
@@ -139,7 +140,7 @@ def test_auto_takes_the_gpu_where_there_is_one_and_the_cpu_elsewhere(tmp_path, m
 def test_a_run_interrupted_on_the_cpu_resumes_on_the_gpu_as_if_it_had_never_stopped(tmp_path, fake_cuda, monkeypatch):
     argv = ["train", *SMALL, "--epochs", "3", "--patience", "0", "--dropout", "0"]
     assert cli.main([*argv, "--out", str(tmp_path / "straight")]) == 0
-    run = _interrupted_run(tmp_path / "run", monkeypatch, argv)
+    run = _interrupted_run(tmp_path / "run", argv)
     seen = _watch_fit(monkeypatch)
     assert cli.main(["train", "--resume", str(run), "--device", "cuda"]) == 0
     assert seen["weights"] == seen["batch"] == {fake_cuda.ndarray}
@@ -147,29 +148,20 @@ def test_a_run_interrupted_on_the_cpu_resumes_on_the_gpu_as_if_it_had_never_stop
     _same_history(_json(run / "metrics.json"), _json(tmp_path / "straight" / "metrics.json"))
 
 
-def _interrupted_run(folder, monkeypatch, argv):
+def _interrupted_run(folder, argv):
     """Train ``argv`` into ``folder`` with Ctrl-C during the second epoch; the run is kept as interrupted."""
-    real, calls = minigrad.train.train_epoch, []
-
-    def interrupted(*args, **kwargs):
-        calls.append(1)
-        if len(calls) == 2:
-            raise KeyboardInterrupt
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(minigrad.train, "train_epoch", interrupted)
-    assert cli.main([*argv, "--out", str(folder)]) == 130
-    monkeypatch.setattr(minigrad.train, "train_epoch", real)
+    with ctrl_c_in_epoch(2):
+        assert cli.main([*argv, "--out", str(folder)]) == 130
     return folder
 
 
 def test_resume_continues_on_the_runs_own_device_unless_told_otherwise(tmp_path, fake_cuda, monkeypatch):
     argv = ["train", *SMALL, "--epochs", "3", "--patience", "0", "--device", "cuda"]
-    run = _interrupted_run(tmp_path / "run", monkeypatch, argv)
+    run = _interrupted_run(tmp_path / "run", argv)
     seen = _watch_fit(monkeypatch)
     assert cli.main(["train", "--resume", str(run)]) == 0  # no --device: the GPU again, as config.json says
     assert seen["weights"] == seen["batch"] == {fake_cuda.ndarray}
-    other = _interrupted_run(tmp_path / "other", monkeypatch, argv)
+    other = _interrupted_run(tmp_path / "other", argv)
     seen = _watch_fit(monkeypatch)
     assert cli.main(["train", "--resume", str(other), "--device", "cpu"]) == 0
     assert seen["weights"] == seen["batch"] == {np.ndarray}  # on the CPU
@@ -183,7 +175,7 @@ def test_resume_continues_on_the_runs_own_device_unless_told_otherwise(tmp_path,
 ])
 def test_resuming_where_the_runs_device_is_missing_or_damaged_is_one_line(recorded, message, tmp_path, monkeypatch,
                                                                           capsys):
-    run = _interrupted_run(tmp_path / "run", monkeypatch, ["train", *SMALL, "--epochs", "3", "--patience", "0"])
+    run = _interrupted_run(tmp_path / "run", ["train", *SMALL, "--epochs", "3", "--patience", "0"])
     config = _json(run / "config.json")
     (run / "config.json").write_text(json.dumps({**config, "device": recorded}))
     _no_gpu(monkeypatch)
@@ -193,11 +185,11 @@ def test_resuming_where_the_runs_device_is_missing_or_damaged_is_one_line(record
     assert cli.main(["train", "--resume", str(run), "--device", "cpu"]) == 0  # told where, it continues
 
 
-def test_a_gpu_run_with_dropout_resumes_exactly_as_if_it_had_never_stopped(tmp_path, fake_cuda, monkeypatch):
+def test_a_gpu_run_with_dropout_resumes_exactly_as_if_it_had_never_stopped(tmp_path, fake_cuda):
     # The GPU's random stream cannot be saved in a checkpoint: fit restarts it from (seed, epoch) each epoch instead.
     argv = ["train", *SMALL, "--epochs", "3", "--patience", "0", "--dropout", "0.5", "--device", "cuda"]
     assert cli.main([*argv, "--out", str(tmp_path / "straight")]) == 0
-    run = _interrupted_run(tmp_path / "run", monkeypatch, argv)
+    run = _interrupted_run(tmp_path / "run", argv)
     assert cli.main(["train", "--resume", str(run)]) == 0
     resumed, straight = _json(run / "metrics.json")["history"], _json(tmp_path / "straight" / "metrics.json")["history"]
     for key in ("train_loss", "val_loss", "val_accuracy"):

@@ -10,8 +10,9 @@ import time
 import pytest
 
 import minigrad.cli as cli
-import minigrad.train
 from minigrad.atomic import TMP_SUFFIX
+
+from ._ctrl_c import ctrl_c_in_epoch
 
 SMALL = ["--synthetic-size", "300", "--embed-dim", "16", "--filters", "8", "--kernel-sizes", "2,3",
          "--batch-size", "32", "--lr", "0.01", "--seed", "0"]
@@ -74,32 +75,19 @@ def test_the_temporary_folder_of_a_killed_run_is_removed_by_the_next(tmp_path, c
 
 
 # ------------------------------------------------------------ Ctrl-C, resume
-def _interrupt_at(monkeypatch, call):
-    real, calls = minigrad.train.train_epoch, []
-
-    def train_epoch(*args, **kwargs):
-        calls.append(1)
-        if len(calls) == call:
-            raise KeyboardInterrupt
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(minigrad.train, "train_epoch", train_epoch)
-
-
-def test_ctrl_c_keeps_the_best_epoch_as_an_interrupted_run_and_resume_finishes_it(tmp_path, monkeypatch, capsys):
+def test_ctrl_c_keeps_the_best_epoch_as_an_interrupted_run_and_resume_finishes_it(tmp_path, capsys):
     argv = ["train", *SMALL, "--epochs", "4", "--patience", "0"]
     assert cli.main([*argv, "--out", str(tmp_path / "straight")]) == 0
     straight = _json(tmp_path / "straight" / "metrics.json")["history"]
 
-    _interrupt_at(monkeypatch, 3)  # Ctrl-C during the third epoch
     run = tmp_path / "run"
-    assert cli.main([*argv, "--out", str(run)]) == 130
+    with ctrl_c_in_epoch(3):
+        assert cli.main([*argv, "--out", str(run)]) == 130
     out = capsys.readouterr().out
     assert "interrupted" in out and f"train --resume {run}" in out
     assert _json(run / "config.json")["status"] == "interrupted"
     assert len(_json(run / "metrics.json")["history"]["train_loss"]) == 2
     assert cli.main(["predict", "--run", str(run), "a fine film"]) == 0  # usable as it is
-    monkeypatch.undo()
 
     capsys.readouterr()
     assert cli.main(["train", "--resume", str(run)]) == 0
@@ -117,11 +105,10 @@ def test_ctrl_c_keeps_the_best_epoch_as_an_interrupted_run_and_resume_finishes_i
     (lambda options: {**options, "out": "/elsewhere"}, "config.json's options are damaged"),  # not an option kept
     (lambda options: {**options, "embed_dim": 10**7}, "config.json describes a model of"),  # sized before built
 ], ids=["missing", "a list", "an unknown key", "a huge model"])
-def test_resuming_a_run_whose_options_are_damaged_is_one_line(tmp_path, monkeypatch, capsys, edit, message):
-    _interrupt_at(monkeypatch, 2)
+def test_resuming_a_run_whose_options_are_damaged_is_one_line(tmp_path, capsys, edit, message):
     run = tmp_path / "run"
-    assert cli.main(["train", *SMALL, "--epochs", "3", "--patience", "0", "--out", str(run)]) == 130
-    monkeypatch.undo()
+    with ctrl_c_in_epoch(2):
+        assert cli.main(["train", *SMALL, "--epochs", "3", "--patience", "0", "--out", str(run)]) == 130
     config = _json(run / "config.json")
     config["options"] = edit(config["options"])
     (run / "config.json").write_text(json.dumps(config))
@@ -131,9 +118,9 @@ def test_resuming_a_run_whose_options_are_damaged_is_one_line(tmp_path, monkeypa
     assert len(err) == 1 and message in err[0]
 
 
-def test_ctrl_c_before_the_first_epoch_ends_leaves_nothing(tmp_path, monkeypatch, capsys):
-    _interrupt_at(monkeypatch, 1)
-    assert cli.main(["train", *SMALL, "--epochs", "2", "--out", str(tmp_path / "run")]) == 130
+def test_ctrl_c_before_the_first_epoch_ends_leaves_nothing(tmp_path, capsys):
+    with ctrl_c_in_epoch(1):
+        assert cli.main(["train", *SMALL, "--epochs", "2", "--out", str(tmp_path / "run")]) == 130
     assert os.listdir(tmp_path) == []
 
 

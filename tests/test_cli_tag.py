@@ -11,6 +11,8 @@ from minigrad.cli.runs import load_run
 from minigrad.tagging import synthetic_tagged
 from minigrad.tagging_chars import CharRNNTagger
 
+from ._ctrl_c import ctrl_c_in_epoch
+
 # Small and quick: a few hundred made-up sentences, tiny layers, a few epochs.
 SMALL = ["--task", "tag", "--dataset", "conllu", "--epochs", "4", "--embed-dim", "16", "--hidden-size", "16",
          "--batch-size", "16", "--lr", "0.02", "--dropout", "0.0", "--seed", "0"]
@@ -149,23 +151,14 @@ def test_a_word_spelled_pad_or_unk_is_tagged_like_any_unseen_word(run, files, tm
     assert f"on {words:,} words of {data}" in capsys.readouterr().out
 
 
-def test_ctrl_c_keeps_the_best_epoch_and_resume_finishes_the_tagging_run(files, tmp_path, monkeypatch, capsys):
+def test_ctrl_c_keeps_the_best_epoch_and_resume_finishes_the_tagging_run(files, tmp_path, capsys):
     argv = ["train", *SMALL, *_split(files), "--model", "gru", "--epochs", "3", "--patience", "0"]
     assert cli.main([*argv, "--out", str(tmp_path / "straight")]) == 0
     straight = _json(tmp_path / "straight" / "metrics.json")["history"]
-    real, calls = minigrad.train.train_epoch, []
-
-    def train_epoch(*args, **kwargs):
-        calls.append(1)
-        if len(calls) == 2:
-            raise KeyboardInterrupt  # Ctrl-C during the second epoch
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(minigrad.train, "train_epoch", train_epoch)
     run = tmp_path / "run"
-    assert cli.main([*argv, "--out", str(run), "--word-dropout", "0.5"]) == 130
+    with ctrl_c_in_epoch(2):
+        assert cli.main([*argv, "--out", str(run), "--word-dropout", "0.5"]) == 130
     assert _json(run / "config.json")["status"] == "interrupted"
-    monkeypatch.undo()
     assert cli.main(["train", "--resume", str(run)]) == 0
     config = _json(run / "config.json")
     assert config["status"] == "complete" and config["task"] == "tag" and config["word_dropout"] == 0.5
@@ -236,21 +229,12 @@ def test_evaluate_and_predict_rebuild_the_char_tagger_from_the_run(char_run, fil
     assert all(tag in minigrad.datasets.UPOS_TAGS for _, tag in pairs)
 
 
-def test_ctrl_c_and_resume_keep_the_char_tagger(files, tmp_path, monkeypatch):
-    real, calls = minigrad.train.train_epoch, []
-
-    def train_epoch(*args, **kwargs):
-        calls.append(1)
-        if len(calls) == 2:
-            raise KeyboardInterrupt
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(minigrad.train, "train_epoch", train_epoch)
+def test_ctrl_c_and_resume_keep_the_char_tagger(files, tmp_path):
     run = tmp_path / "run"
-    assert cli.main(["train", *SMALL, *_split(files), "--model", "gru", "--char-features", "--epochs", "2",
-                     "--patience", "0", "--out", str(run)]) == 130
+    with ctrl_c_in_epoch(2):
+        assert cli.main(["train", *SMALL, *_split(files), "--model", "gru", "--char-features", "--epochs", "2",
+                         "--patience", "0", "--out", str(run)]) == 130
     before = _json(run / "config.json")
-    monkeypatch.undo()
     assert cli.main(["train", "--resume", str(run)]) == 0
     after = _json(run / "config.json")
     assert after["status"] == "complete" and after["char_features"] is True and after["chars"] == before["chars"]
